@@ -1,0 +1,73 @@
+"""Assessment rows <-> the answers file of advice-spec §6.
+
+The answers file is the one contract between the web form, the command line
+and the tests, so the web side converts to it and validates with the engine's
+``parse_answers`` rather than keeping rules of its own.
+"""
+
+from typing import Any
+
+from assessments.advice import Answers, parse_answers
+from assessments.models import ROLE_KEYS, Assessment, Organization
+
+
+def assessment_to_answers(assessment: Assessment) -> dict[str, Any]:
+    """The §6 dict of what is saved; a draft may lack required keys."""
+    data: dict[str, Any] = {}
+    org = assessment.organization
+    if org is not None:
+        data["organization"] = {
+            "name": org.name,
+            "industry": org.industry,
+            "employees": org.employees,
+            "stage": org.stage,
+        }
+    if assessment.ai_focus:
+        data["ai_focus"] = assessment.ai_focus
+    for field in ("ml_use_cases", "product_teams"):
+        if getattr(assessment, field) is not None:
+            data[field] = getattr(assessment, field)
+    data["dedicated_ml_budget"] = assessment.dedicated_ml_budget
+    data["current_structure"] = assessment.current_structure
+    headcount = assessment.headcount()
+    if all(count is not None for count in headcount.values()):
+        data["headcount"] = headcount
+    data["full_stack_data_scientists"] = assessment.full_stack_data_scientists
+    data["pain_points"] = list(assessment.pain_points)
+    return data
+
+
+def assessment_answers(assessment: Assessment) -> Answers:
+    """The validated answers; raises ``AnswersInvalid`` for an incomplete draft."""
+    return parse_answers(assessment_to_answers(assessment))
+
+
+def organization_fields(answers: Answers) -> dict[str, Any]:
+    org = answers.organization
+    return {
+        "name": org.name,
+        "industry": org.industry,
+        "employees": org.employees,
+        "stage": org.stage,
+    }
+
+
+def assessment_fields(answers: Answers) -> dict[str, Any]:
+    data = answers.to_dict()
+    return {
+        "ai_focus": data["ai_focus"],
+        "ml_use_cases": data["ml_use_cases"],
+        "product_teams": data["product_teams"],
+        "dedicated_ml_budget": data["dedicated_ml_budget"],
+        "current_structure": data["current_structure"],
+        **{role: data["headcount"][role] for role in ROLE_KEYS},
+        "full_stack_data_scientists": data["full_stack_data_scientists"],
+        "pain_points": list(data["pain_points"]),
+    }
+
+
+def build_from_answers(answers: Answers) -> tuple[Organization, Assessment]:
+    """Unsaved rows holding ``answers``; the caller saves them."""
+    organization = Organization(**organization_fields(answers))
+    assessment = Assessment(organization=organization, **assessment_fields(answers))
+    return organization, assessment

@@ -1,0 +1,30 @@
+"""Django choices built from the advice engine's vocabulary.
+
+The engine (``assessments.advice.domain``) owns the keys and labels so that the
+web form, the command line and the rulebook can never disagree on them.
+"""
+
+from django.db import models
+
+from assessments.advice import domain
+
+
+def _text_choices(name: str, pairs: tuple[tuple[str, str], ...]) -> type:
+    return models.TextChoices(
+        name, [(key.upper(), (key, label)) for key, label in pairs]
+    )
+
+
+Stage = _text_choices("Stage", domain.STAGES)
+AiFocus = _text_choices("AiFocus", domain.AI_FOCUSES)
+CurrentStructure = _text_choices("CurrentStructure", domain.CURRENT_STRUCTURES)
+Structure = _text_choices("Structure", domain.STRUCTURES)
+PainPoint = _text_choices("PainPoint", domain.PAIN_POINTS)
+Role = _text_choices("Role", domain.ROLES)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    REVIEWED = "reviewed", "Reviewed"

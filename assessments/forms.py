@@ -1,0 +1,177 @@
+"""Questionnaire forms: they clean and normalise one section each.
+
+Field limits come from the model validators, which share their numbers with the
+advice engine, so the web form refuses exactly what the answers file refuses.
+"""
+
+from django import forms
+
+from assessments.advice import domain
+from assessments.models import ROLE_KEYS, Assessment, Organization
+
+# What each role does, in a sentence, next to its headcount question.
+ROLE_HELP = {
+    "data_analyst": "Finds patterns in product and business data and reports "
+    "them, mostly with SQL, spreadsheets and dashboards.",
+    "data_engineer": "Builds the pipelines that collect, clean and store data and "
+    "feed it to models for training and retraining.",
+    "data_scientist": "Explores data, builds and tunes models and decides how "
+    "their quality is measured once they are live.",
+    "research_scientist": "Invents new methods (language, vision, speech, "
+    "robotics); often holds a PhD; results need not ship.",
+    "mlops_engineer": "Puts models into production and keeps them healthy: "
+    "pipelines, CI/CD for models, hosting and monitoring.",
+    "software_developer": "Wires models into your applications through back-end "
+    "services and APIs.",
+}
+
+
+def _choice_help(choices: domain.Choices, help_texts: dict[str, str]) -> str:
+    return " ".join(f"{label}: {help_texts[key]}" for key, label in choices)
+
+
+class SectionForm(forms.ModelForm):
+    """Radio buttons need no "---------" choice: nothing ticked means no answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.choices = [(k, v) for k, v in field.choices if k != ""]
+
+
+class OrganizationForm(SectionForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "industry",
+            "employees",
+            "stage",
+            "contact_name",
+            "contact_email",
+        ]
+        labels = {
+            "name": "Organisation name",
+            "employees": "Number of employees",
+            "stage": "Which describes your organisation best?",
+            "contact_name": "Your name",
+            "contact_email": "Your email address",
+        }
+        help_texts = {
+            "name": "Shown on your team plan.",
+            "industry": "Optional, for example retail, insurance or logistics.",
+            "employees": "Everyone on the payroll, not only technical staff.",
+            "stage": _choice_help(domain.STAGES, domain.STAGE_HELP),
+            "contact_name": "Optional. Lets a consultant know whom to talk to.",
+            "contact_email": "Optional. Only our consultants see it.",
+        }
+        widgets = {"stage": forms.RadioSelect}
+
+
+class GoalsForm(SectionForm):
+    dedicated_ml_budget = forms.TypedChoiceField(
+        label="Is there a budget set aside for machine learning?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="A budget of its own lets an ML team plan for experiments that "
+        "may not pay off at once.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "ai_focus",
+            "ml_use_cases",
+            "product_teams",
+            "dedicated_ml_budget",
+            "current_structure",
+        ]
+        labels = {
+            "ai_focus": "What do you want machine learning to do for you?",
+            "ml_use_cases": "How many ML use cases do you plan for the next year?",
+            "product_teams": "How many product teams will build or use ML features?",
+            "current_structure": "How are your ML people organised today?",
+        }
+        help_texts = {
+            "ai_focus": _choice_help(domain.AI_FOCUSES, domain.AI_FOCUS_HELP),
+            "ml_use_cases": "Count each problem you want a model to solve, such as "
+            "demand forecasting or fraud detection. 0 if you do not know yet.",
+            "product_teams": "Teams that own a product or feature and would put a "
+            "model into it.",
+            "current_structure": "Pick the closest; choose “No ML team yet” if ML "
+            "work happens only here and there.",
+        }
+        widgets = {
+            "ai_focus": forms.RadioSelect,
+            "current_structure": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ai_focus"].required = True
+        self.fields["ml_use_cases"].required = True
+        self.fields["product_teams"].required = True
+        if self.instance.pk and self.instance.ai_focus:
+            self.initial["dedicated_ml_budget"] = (
+                "yes" if self.instance.dedicated_ml_budget else "no"
+            )
+        else:
+            self.initial.pop("dedicated_ml_budget", None)
+
+
+class TeamForm(SectionForm):
+    class Meta:
+        model = Assessment
+        fields = [*ROLE_KEYS, "full_stack_data_scientists"]
+        labels = {
+            **{key: f"{label}s" for key, label in domain.ROLES},
+            "research_scientist": "Research / applied scientists",
+            "full_stack_data_scientists": "Of your data scientists, how many are "
+            "full-stack?",
+        }
+        help_texts = {
+            **ROLE_HELP,
+            "full_stack_data_scientists": "A full-stack data scientist takes a "
+            "model from idea to production and monitoring on their own.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role in ROLE_KEYS:
+            self.fields[role].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = self.instance.organization
+        counts = [cleaned.get(role) for role in ROLE_KEYS]
+        complete = organization and all(count is not None for count in counts)
+        if complete and sum(counts) > organization.employees:
+            raise forms.ValidationError(
+                "These headcounts add up to %(total)s people, more than the "
+                "%(employees)s employees given under Organisation.",
+                params={"total": sum(counts), "employees": organization.employees},
+                code="headcount_exceeds_employees",
+            )
+        return cleaned
+
+
+class PainPointsForm(SectionForm):
+    pain_points = forms.MultipleChoiceField(
+        label="Which of these do you recognise today?",
+        choices=domain.PAIN_POINTS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick all that apply, or none. Each one you tick raises the "
+        "matching risk in your plan.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["pain_points"]
+
+    def clean_pain_points(self) -> list[str]:
+        chosen = set(self.cleaned_data["pain_points"])
+        # Store in a fixed order so the same ticks always give the same answers.
+        return [key for key in domain.keys(domain.PAIN_POINTS) if key in chosen]

@@ -1,0 +1,165 @@
+import secrets
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from assessments.advice.domain import (
+    INDUSTRY_MAX_LENGTH,
+    MAX_COUNT,
+    NAME_MAX_LENGTH,
+    ROLES,
+)
+from assessments.choices import AiFocus, CurrentStructure, PainPoint, Stage, Status
+
+ROLE_KEYS = tuple(key for key, _label in ROLES)
+
+_count_validators = [MaxValueValidator(MAX_COUNT)]
+
+
+def new_token() -> str:
+    """A private link token: 256 random bits, URL-safe, 43 characters."""
+    return secrets.token_urlsafe(32)
+
+
+def _count_field(verbose_name: str, **kwargs) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        verbose_name, validators=_count_validators, **kwargs
+    )
+
+
+def _in_choices(field: str, choices: type[models.TextChoices], *, blank: bool) -> Q:
+    condition = Q(**{f"{field}__in": choices.values})
+    return condition | Q(**{field: ""}) if blank else condition
+
+
+class Organization(models.Model):
+    """The client's organisation as the answers file describes it (§6)."""
+
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    industry = models.CharField(max_length=INDUSTRY_MAX_LENGTH, blank=True)
+    employees = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_COUNT)]
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    # Not part of the answers file: how a consultant reaches the client.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employees__gte=1, employees__lte=MAX_COUNT),
+                name="organization_employees_range",
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("stage", Stage, blank=False),
+                name="organization_stage_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    """One questionnaire run: the answers of §6 minus the organisation.
+
+    Answer fields are empty while the assessment is a draft; submitting checks
+    them all with the same rules as the answers file.
+    """
+
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    # How many questionnaire sections, in order, have been saved at least once.
+    sections_saved = models.PositiveSmallIntegerField(default=0)
+
+    ai_focus = models.CharField(max_length=20, choices=AiFocus.choices, blank=True)
+    ml_use_cases = _count_field("ML use cases", null=True, blank=True)
+    product_teams = _count_field("product teams", null=True, blank=True)
+    dedicated_ml_budget = models.BooleanField("dedicated ML budget", default=False)
+    current_structure = models.CharField(
+        max_length=20, choices=CurrentStructure.choices, default=CurrentStructure.NONE
+    )
+
+    data_analyst = _count_field("data analysts", null=True, blank=True)
+    data_engineer = _count_field("data engineers", null=True, blank=True)
+    data_scientist = _count_field("data scientists", null=True, blank=True)
+    research_scientist = _count_field(
+        "research / applied scientists", null=True, blank=True
+    )
+    mlops_engineer = _count_field("MLOps engineers", null=True, blank=True)
+    software_developer = _count_field("software developers", null=True, blank=True)
+    full_stack_data_scientists = _count_field("full-stack data scientists", default=0)
+    pain_points = models.JSONField(default=list, blank=True)
+
+    rulebook_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_choices("status", Status, blank=False),
+                name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("ai_focus", AiFocus, blank=True),
+                name="assessment_ai_focus_valid",
+            ),
+            models.CheckConstraint(
+                condition=_in_choices(
+                    "current_structure", CurrentStructure, blank=False
+                ),
+                name="assessment_current_structure_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False),
+                name="assessment_submitted_has_date",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__lte": MAX_COUNT})
+                    | Q(**{f"{field}__isnull": True}),
+                    name=f"assessment_{field}_max",
+                )
+                for field in (
+                    "ml_use_cases",
+                    "product_teams",
+                    *ROLE_KEYS,
+                    "full_stack_data_scientists",
+                )
+            ),
+        ]
+
+    def __str__(self) -> str:
+        name = self.organization.name if self.organization_id else "New organisation"
+        return f"{name} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:resume", args=[self.token])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    def headcount(self) -> dict[str, int | None]:
+        return {role: getattr(self, role) for role in ROLE_KEYS}
+
+    def pain_point_labels(self) -> list[str]:
+        return [PainPoint(key).label for key in self.pain_points]

@@ -1,0 +1,90 @@
+"""Every write to an assessment goes through here: views, admin and commands.
+
+Each function takes keyword-only arguments, runs in one transaction and leaves
+the database unchanged when it raises.
+"""
+
+from django.db import transaction
+from django.forms import ModelForm
+from django.utils import timezone
+
+from assessments.advice import Answers
+from assessments.answers_file import assessment_answers, build_from_answers
+from assessments.choices import Status
+from assessments.flow import SECTIONS
+from assessments.models import Assessment, Organization
+
+
+class NotADraft(Exception):
+    """The assessment was submitted; its answers are locked."""
+
+
+def _lock_draft(assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status != Status.DRAFT:
+        raise NotADraft(assessment.token)
+    return locked
+
+
+def assessment_start() -> Assessment:
+    return Assessment.objects.create()
+
+
+@transaction.atomic
+def assessment_save_section(
+    *, assessment: Assessment, section_index: int, form: ModelForm
+) -> None:
+    """Save one valid section form; the assessment must still be a draft."""
+    locked = _lock_draft(assessment)
+    saved = form.save(commit=False)
+    if isinstance(saved, Organization):
+        saved.save()
+        locked.organization = saved
+    else:
+        # Only this section's columns: another tab may have saved other sections.
+        saved.save(update_fields=[*form.Meta.fields, "updated_at"])
+    locked.sections_saved = max(locked.sections_saved, section_index + 1)
+    locked.save(update_fields=["organization", "sections_saved", "updated_at"])
+    assessment.refresh_from_db()
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment) -> Answers:
+    """Lock the answers; raises ``AnswersInvalid`` if any rule of §6 fails."""
+    locked = _lock_draft(assessment)
+    answers = assessment_answers(locked)
+    locked.status = Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    assessment.refresh_from_db()
+    return answers
+
+
+@transaction.atomic
+def assessment_create_from_answers(
+    *, answers: Answers, sections_saved: int = len(SECTIONS)
+) -> Assessment:
+    """A new draft holding ``answers``, ready for review."""
+    organization, assessment = build_from_answers(answers)
+    organization.full_clean()
+    organization.save()
+    assessment.organization = organization
+    assessment.sections_saved = sections_saved
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_copy(*, assessment: Assessment) -> Assessment:
+    """A new draft with the same answers, for a client to revise and resubmit.
+
+    The organisation row is copied too: the submitted assessment keeps the
+    answers it was advised on even if the copy renames or resizes the company.
+    """
+    source = assessment.organization
+    copy = assessment_create_from_answers(answers=assessment_answers(assessment))
+    copy.organization.contact_name = source.contact_name
+    copy.organization.contact_email = source.contact_email
+    copy.organization.save(update_fields=["contact_name", "contact_email"])
+    return copy

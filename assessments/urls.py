@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from assessments import views
+
+
+class TokenConverter:
+    """Private link tokens: exactly what ``new_token`` makes, nothing else."""
+
+    regex = r"[A-Za-z0-9_-]{43}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
+
+app_name = "assessments"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("a/<token:token>/", views.resume, name="resume"),
+    path("a/<token:token>/review/", views.review, name="review"),
+    path("a/<token:token>/copy/", views.copy, name="copy"),
+    path("a/<token:token>/<slug:key>/", views.section, name="section"),
+]

@@ -1,0 +1,142 @@
+"""Client-facing pages: no login, the private link is the key.
+
+Thin views: load the assessment, call a service, render.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import services
+from assessments.advice import AnswersInvalid, answer_warnings
+from assessments.answers_file import assessment_answers
+from assessments.flow import SECTIONS, STEP_TITLES, section_by_key, section_for_path
+from assessments.models import Assessment
+
+
+def _get_assessment(token: str) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.select_related("organization"), token=token
+    )
+
+
+def _progress(step_index: int) -> dict:
+    return {
+        "steps": STEP_TITLES,
+        "step_index": step_index,
+        "step_number": step_index + 1,
+        "step_count": len(STEP_TITLES),
+        "current_title": STEP_TITLES[step_index],
+    }
+
+
+def _resume_url(assessment: Assessment) -> str:
+    if not assessment.is_draft:
+        return assessment.get_absolute_url()
+    if assessment.sections_saved >= len(SECTIONS):
+        return reverse("assessments:review", args=[assessment.token])
+    next_key = SECTIONS[assessment.sections_saved].key
+    return reverse("assessments:section", args=[assessment.token, next_key])
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        assessment = services.assessment_start()
+        return redirect("assessments:section", assessment.token, SECTIONS[0].key)
+    return render(request, "assessments/start.html", {"sections": SECTIONS})
+
+
+@require_http_methods(["GET"])
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _get_assessment(token)
+    if assessment.is_draft:
+        return redirect(_resume_url(assessment))
+    return render(
+        request,
+        "assessments/submitted.html",
+        {"assessment": assessment, "answers": _answer_rows(assessment)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
+    assessment = _get_assessment(token)
+    found = section_by_key(key)
+    if found is None:
+        raise Http404("No such section")
+    index, current = found
+    if not assessment.is_draft or index > assessment.sections_saved:
+        # Locked, or a section further than the client has reached.
+        return redirect(_resume_url(assessment))
+
+    form = current.make_form(
+        assessment, request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        services.assessment_save_section(
+            assessment=assessment, section_index=index, form=form
+        )
+        if request.POST.get("action") == "back" and index > 0:
+            return redirect("assessments:section", token, SECTIONS[index - 1].key)
+        if index + 1 < len(SECTIONS):
+            return redirect("assessments:section", token, SECTIONS[index + 1].key)
+        return redirect("assessments:review", token)
+    return render(
+        request,
+        "assessments/section.html",
+        {
+            "assessment": assessment,
+            "section": current,
+            "form": form,
+            "previous": SECTIONS[index - 1] if index > 0 else None,
+            **_progress(index),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _get_assessment(token)
+    if not assessment.is_draft or assessment.sections_saved < len(SECTIONS):
+        return redirect(_resume_url(assessment))
+
+    errors, warnings = [], ()
+    try:
+        answers = assessment_answers(assessment)
+    except AnswersInvalid as invalid:
+        errors = [
+            {"message": error.message, "section": section_for_path(error.field)}
+            for error in invalid.errors
+        ]
+    else:
+        warnings = answer_warnings(answers)
+        if request.method == "POST":
+            services.assessment_submit(assessment=assessment)
+            return redirect(assessment.get_absolute_url())
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "answers": _answer_rows(assessment),
+            "errors": errors,
+            "warnings": warnings,
+            **_progress(len(SECTIONS)),
+        },
+        status=400 if errors and request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def copy(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _get_assessment(token)
+    if assessment.is_draft:
+        return redirect(_resume_url(assessment))
+    new = services.assessment_copy(assessment=assessment)
+    return redirect("assessments:review", new.token)
+
+
+def _answer_rows(assessment: Assessment) -> list[tuple]:
+    return [(section, section.rows(assessment)) for section in SECTIONS]

@@ -1,0 +1,63 @@
+"""Answers and assessments for tests, built through the real services."""
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from assessments import services
+from assessments.advice import parse_answers
+from assessments.models import Assessment
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "examples"
+
+BASE_ANSWERS: dict[str, Any] = {
+    "organization": {
+        "name": "Acme Analytics",
+        "industry": "retail",
+        "employees": 40,
+        "stage": "small_startup",
+    },
+    "ai_focus": "product",
+    "ml_use_cases": 3,
+    "product_teams": 2,
+    "dedicated_ml_budget": False,
+    "current_structure": "none",
+    "headcount": {
+        "data_analyst": 0,
+        "data_engineer": 1,
+        "data_scientist": 1,
+        "research_scientist": 0,
+        "mlops_engineer": 0,
+        "software_developer": 6,
+    },
+    "full_stack_data_scientists": 1,
+    "pain_points": ["silos", "hiring_difficulty"],
+}
+
+
+def answers_dict(**overrides: Any) -> dict[str, Any]:
+    """BASE_ANSWERS with top-level keys replaced (nested dicts merged)."""
+    data = copy.deepcopy(BASE_ANSWERS)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return data
+
+
+def example(name: str) -> dict[str, Any]:
+    return json.loads((EXAMPLES_DIR / f"{name}.json").read_text())
+
+
+def draft_assessment(**overrides: Any) -> Assessment:
+    """A draft with every section saved, ready for review."""
+    answers = parse_answers(answers_dict(**overrides))
+    return services.assessment_create_from_answers(answers=answers)
+
+
+def submitted_assessment(**overrides: Any) -> Assessment:
+    assessment = draft_assessment(**overrides)
+    services.assessment_submit(assessment=assessment)
+    return assessment

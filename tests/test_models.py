@@ -1,0 +1,84 @@
+"""Database constraints and model helpers."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from assessments.advice import ROLES
+from assessments.choices import Stage
+from assessments.models import ROLE_KEYS, Assessment, Organization, new_token
+
+pytestmark = pytest.mark.django_db
+
+
+def _organization(**fields) -> Organization:
+    return Organization(
+        **{"name": "Acme", "employees": 10, "stage": Stage.SMALL_STARTUP, **fields}
+    )
+
+
+def test_headcount_fields_follow_the_six_roles_of_the_spec():
+    assert tuple(key for key, _ in ROLES) == ROLE_KEYS
+    for role in ROLE_KEYS:
+        Assessment._meta.get_field(role)
+
+
+def test_stage_choices_come_from_the_engine_vocabulary():
+    assert Stage.values == ["small_startup", "large_startup", "enterprise"]
+    assert Stage.SMALL_STARTUP.label == "Small startup"
+
+
+def test_new_token_is_43_urlsafe_characters_and_unique():
+    tokens = {new_token() for _ in range(1000)}
+    assert len(tokens) == 1000
+    assert all(len(token) == 43 for token in tokens)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"employees": 0}, {"employees": 1_000_001}, {"stage": "unicorn"}],
+    ids=["employees-zero", "employees-over-max", "stage-unknown"],
+)
+def test_organization_constraints_refuse_bad_rows(fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _organization(**fields).save()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "archived"},
+        {"ai_focus": "profit"},
+        {"current_structure": "matrix"},
+        {"status": "submitted"},  # no submitted_at
+        {"ml_use_cases": 1_000_001},
+        {"data_scientist": 1_000_001},
+    ],
+    ids=[
+        "status",
+        "ai-focus",
+        "current-structure",
+        "submitted-without-date",
+        "use-cases-max",
+        "headcount-max",
+    ],
+)
+def test_assessment_constraints_refuse_bad_rows(fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.create(**fields)
+
+
+def test_token_is_unique_in_the_database():
+    first = Assessment.objects.create()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.create(token=first.token)
+
+
+def test_str_names_organization_and_status():
+    assessment = Assessment.objects.create(organization=_organization_saved())
+    assert str(assessment) == "Acme (draft)"
+
+
+def _organization_saved() -> Organization:
+    organization = _organization()
+    organization.save()
+    return organization

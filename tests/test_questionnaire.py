@@ -1,0 +1,306 @@
+"""The client questionnaire through Django's test client, as a browser uses it."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments.choices import Status
+from assessments.flow import SECTIONS
+from assessments.models import Assessment, Organization
+from tests.factories import draft_assessment, submitted_assessment
+
+pytestmark = pytest.mark.django_db
+
+SECTION_KEYS = [section.key for section in SECTIONS]
+# Radio and checkbox groups: the summary links to their first option.
+CHOICE_FIELDS = {
+    "stage",
+    "ai_focus",
+    "dedicated_ml_budget",
+    "current_structure",
+    "pain_points",
+}
+
+
+def _section_url(assessment, key):
+    return reverse("assessments:section", args=[assessment.token, key])
+
+
+def _start(client) -> Assessment:
+    response = client.post(reverse("assessments:start"))
+    assert response.status_code == 302
+    return Assessment.objects.get(token=response["Location"].split("/")[2])
+
+
+def test_start_page_explains_time_and_result(client):
+    response = client.get(reverse("assessments:start"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "less than 10 minutes" in text
+    assert "private link" in text
+    assert 'name="csrfmiddlewaretoken"' in text
+
+
+def test_start_creates_draft_and_redirects_to_first_section(client):
+    response = client.post(reverse("assessments:start"))
+    assessment = Assessment.objects.get()
+    assert assessment.status == Status.DRAFT
+    assert response["Location"] == _section_url(assessment, "organisation")
+
+
+def test_token_has_at_least_128_random_bits(client):
+    first, second = _start(client), _start(Client())
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", first.token)  # 43 * 6 = 258 bits
+    assert first.token != second.token
+
+
+def test_whole_flow_start_fill_resume_submit_copy(client, post_data):
+    assessment = _start(client)
+    for key in SECTION_KEYS[:2]:
+        response = client.post(_section_url(assessment, key), post_data[key])
+        assert response.status_code == 302
+
+    # Another browser with only the private link resumes at the third section.
+    other = Client()
+    response = other.get(assessment.get_absolute_url())
+    assert response["Location"] == _section_url(assessment, "team")
+    page = other.get(_section_url(assessment, "goals")).content.decode()
+    assert 'value="3"' in page  # what was saved is shown again
+
+    for key in SECTION_KEYS[2:]:
+        response = other.post(_section_url(assessment, key), post_data[key])
+        assert response.status_code == 302
+    review_url = reverse("assessments:review", args=[assessment.token])
+    assert response["Location"] == review_url
+    review = other.get(review_url).content.decode()
+    assert "Acme Analytics" in review
+    assert "ML work happens in silos" in review
+
+    response = other.post(review_url)
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Status.SUBMITTED
+    assert assessment.submitted_at is not None
+
+    # Locked: sections redirect to the read-only page and refuse changes.
+    response = client.post(_section_url(assessment, "goals"), post_data["goals"])
+    assert response.status_code == 302
+    assert response["Location"] == assessment.get_absolute_url()
+    read_only = client.get(assessment.get_absolute_url()).content.decode()
+    assert "locked" in read_only
+    assert "<form" in read_only and "Start a new assessment" in read_only
+
+    response = client.post(reverse("assessments:copy", args=[assessment.token]))
+    new = Assessment.objects.exclude(pk=assessment.pk).get()
+    assert response["Location"] == reverse("assessments:review", args=[new.token])
+    assert new.status == Status.DRAFT
+    assert new.organization_id != assessment.organization_id
+    assert new.organization.contact_email == "ada@example.com"
+    assert new.pain_points == ["silos", "hiring_difficulty"]
+
+
+def test_back_saves_and_returns_to_previous_section(client, post_data):
+    assessment = _start(client)
+    client.post(_section_url(assessment, "organisation"), post_data["organisation"])
+    data = {**post_data["goals"], "ml_use_cases": "7", "action": "back"}
+    response = client.post(_section_url(assessment, "goals"), data)
+    assert response["Location"] == _section_url(assessment, "organisation")
+    assessment.refresh_from_db()
+    assert assessment.ml_use_cases == 7
+
+
+def test_section_ahead_of_progress_redirects_to_resume_point(client):
+    assessment = _start(client)
+    response = client.get(_section_url(assessment, "pain-points"))
+    assert response["Location"] == _section_url(assessment, "organisation")
+
+
+def test_review_before_all_sections_redirects(client):
+    assessment = _start(client)
+    response = client.get(reverse("assessments:review", args=[assessment.token]))
+    assert response["Location"] == _section_url(assessment, "organisation")
+
+
+def test_progress_indicator_marks_current_step(client):
+    assessment = _start(client)
+    page = client.get(_section_url(assessment, "organisation")).content.decode()
+    assert "Step 1 of 5: Organisation" in page
+    assert '<progress class="w-100" value="1" max="5"' in page
+    assert 'aria-current="step"' in page
+
+
+def test_every_question_has_help_text(client):
+    assessment = draft_assessment()
+    for section in SECTIONS:
+        form = section.make_form(assessment)
+        for name, field in form.fields.items():
+            assert field.help_text, f"{section.key}.{name} has no help text"
+
+
+def test_refused_section_shows_errors_next_to_field_and_in_summary(client, post_data):
+    assessment = draft_assessment()
+    data = {**post_data["goals"], "ml_use_cases": "-1"}
+    response = client.post(_section_url(assessment, "goals"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="error-summary"' in page
+    assert 'href="#id_ml_use_cases"' in page
+    assert 'aria-describedby="id_ml_use_cases_helptext id_ml_use_cases_error"' in page
+    assert "Ensure this value is greater than or equal to 0" in page
+    assert 'aria-invalid="true"' in page or "is-invalid" in page
+    assessment.refresh_from_db()
+    assert assessment.ml_use_cases == 3  # what was saved before is kept
+    assert assessment.organization.name == "Acme Analytics"
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value", "message"),
+    [
+        ("organisation", "name", "", "This field is required."),
+        ("organisation", "name", "x" * 201, "at most 200 characters"),
+        ("organisation", "industry", "x" * 101, "at most 100 characters"),
+        ("organisation", "employees", "0", "greater than or equal to 1"),
+        ("organisation", "employees", "1000001", "less than or equal to 1000000"),
+        ("organisation", "employees", "forty", "Enter a whole number."),
+        ("organisation", "employees", "4.5", "Enter a whole number."),
+        ("organisation", "stage", "unicorn", "Select a valid choice."),
+        ("organisation", "contact_email", "not-an-email", "valid email"),
+        ("goals", "ai_focus", "", "This field is required."),
+        ("goals", "ai_focus", "profit", "Select a valid choice."),
+        ("goals", "ml_use_cases", "", "This field is required."),
+        ("goals", "product_teams", "1000001", "less than or equal to 1000000"),
+        ("goals", "dedicated_ml_budget", "maybe", "Select a valid choice."),
+        ("goals", "current_structure", "matrix", "Select a valid choice."),
+        ("team", "data_scientist", "", "This field is required."),
+        ("team", "mlops_engineer", "-3", "greater than or equal to 0"),
+        ("team", "full_stack_data_scientists", "lots", "Enter a whole number."),
+        ("pain-points", "pain_points", "boredom", "Select a valid choice."),
+    ],
+)
+def test_each_field_rule_refuses_with_message(
+    client, post_data, section, field, value, message
+):
+    assessment = draft_assessment()
+    before = Assessment.objects.filter(pk=assessment.pk).values().get()
+    data = {**post_data[section], field: value}
+    response = client.post(_section_url(assessment, section), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    anchor = f"id_{field}_0" if field in CHOICE_FIELDS else f"id_{field}"
+    assert f'href="#{anchor}"' in page
+    assert f'id="{anchor}"' in page
+    assert Assessment.objects.filter(pk=assessment.pk).values().get() == before
+
+
+def test_headcount_above_employees_is_refused(client, post_data):
+    assessment = draft_assessment()  # 40 employees
+    data = {**post_data["team"], "software_developer": "39"}
+    response = client.post(_section_url(assessment, "team"), data)
+    assert response.status_code == 200
+    assert (
+        "add up to 41 people, more than the 40 employees" in response.content.decode()
+    )
+
+
+def test_review_shows_warnings_without_blocking(client):
+    assessment = draft_assessment(
+        ml_use_cases=0,
+        full_stack_data_scientists=2,
+    )
+    review_url = reverse("assessments:review", args=[assessment.token])
+    page = client.get(review_url).content.decode()
+    assert "Worth a second look" in page
+    assert "full-stack" in page.lower()
+    response = client.post(review_url)
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Status.SUBMITTED
+
+
+def test_review_blocks_submit_when_answers_break_a_rule(client):
+    # Employees lowered after the team was saved: the sum rule now fails.
+    assessment = draft_assessment()
+    Organization.objects.filter(pk=assessment.organization_id).update(employees=5)
+    review_url = reverse("assessments:review", args=[assessment.token])
+    response = client.post(review_url)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "need a change" in page
+    assert _section_url(assessment, "team") in page
+    assessment.refresh_from_db()
+    assert assessment.status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/a/short/",
+        "/a/" + "A" * 43 + "/",
+        "/a/" + "A" * 44 + "/",
+        "/a/" + "%00" * 43 + "/",
+        "/a/" + "A" * 43 + "/no-such-section/",
+    ],
+)
+def test_unknown_or_malformed_token_is_404(client, path):
+    draft_assessment()
+    assert client.get(path).status_code == 404
+
+
+def test_unknown_section_of_real_assessment_is_404(client):
+    assessment = draft_assessment()
+    assert client.get(_section_url(assessment, "salaries")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"unexpected": "field", "employees[]": "1"},
+        {"name": "\x00null", "employees": "\u202e12", "stage": ["a", "b"]},
+        {"name": "é" * 10_000, "employees": "9" * 5000, "stage": "small_startup"},
+    ],
+)
+def test_garbage_post_gives_form_with_errors(client, data):
+    assessment = draft_assessment()
+    response = client.post(_section_url(assessment, "organisation"), data)
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    assessment.organization.refresh_from_db()
+    assert assessment.organization.name == "Acme Analytics"
+
+
+def test_undecodable_post_body_gives_form_with_errors(client):
+    assessment = draft_assessment()
+    response = client.post(
+        _section_url(assessment, "organisation"),
+        data=b"name=%FF%FE&employees=%C3&stage=%00",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+
+
+def test_copy_of_a_draft_is_refused(client):
+    assessment = draft_assessment()
+    client.post(reverse("assessments:copy", args=[assessment.token]))
+    assert Assessment.objects.count() == 1
+
+
+def test_submitted_assessment_cannot_be_submitted_again(client):
+    assessment = submitted_assessment()
+    submitted_at = assessment.submitted_at
+    response = client.post(reverse("assessments:review", args=[assessment.token]))
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.submitted_at == submitted_at
+
+
+def test_forms_carry_csrf_protection(post_data):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(reverse("assessments:start")).status_code == 403
+    assessment = draft_assessment()
+    response = strict.post(_section_url(assessment, "goals"), post_data["goals"])
+    assert response.status_code == 403
