@@ -28,12 +28,19 @@ class Section:
     def make_form(self, assessment: Assessment, data=None) -> forms.ModelForm:
         return self.form_class(data=data, instance=self.form_instance(assessment))
 
-    def rows(self, assessment: Assessment) -> list[tuple[str, str]]:
-        """(question, answer) pairs of what is saved, for read-only views."""
+    def rows(
+        self, assessment: Assessment, *, answers_only: bool = False
+    ) -> list[tuple[str, str]]:
+        """(question, answer) pairs of what is saved, for read-only views.
+
+        ``answers_only`` leaves out what is not in the answers file (contact).
+        """
         form = self.make_form(assessment)
         instance = self.form_instance(assessment)
         rows = []
         for name, field in form.fields.items():
+            if answers_only and name not in self.answer_paths:
+                continue
             value = getattr(instance, name, None) if instance is not None else None
             rows.append((str(field.label), _display(field, value)))
         return rows

@@ -11,7 +11,14 @@ from assessments.advice.domain import (
     NAME_MAX_LENGTH,
     ROLES,
 )
-from assessments.choices import AiFocus, CurrentStructure, PainPoint, Stage, Status
+from assessments.choices import (
+    AiFocus,
+    CurrentStructure,
+    PainPoint,
+    Stage,
+    Status,
+    Structure,
+)
 
 ROLE_KEYS = tuple(key for key, _label in ROLES)
 
@@ -106,7 +113,12 @@ class Assessment(models.Model):
     full_stack_data_scientists = _count_field("full-stack data scientists", default=0)
     pain_points = models.JSONField(default=list, blank=True)
 
+    # Filled on submit. The advice can always be recomputed from the answers and
+    # the rulebook version; the structure is kept as a column to filter on.
     rulebook_version = models.CharField(max_length=20, blank=True)
+    recommended_structure = models.CharField(
+        max_length=20, choices=Structure.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -129,8 +141,13 @@ class Assessment(models.Model):
                 name="assessment_current_structure_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False),
-                name="assessment_submitted_has_date",
+                condition=_in_choices("recommended_structure", Structure, blank=True),
+                name="assessment_recommended_structure_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT)
+                | Q(submitted_at__isnull=False, rulebook_version__gt=""),
+                name="assessment_submitted_has_date_and_rulebook",
             ),
             *(
                 models.CheckConstraint(

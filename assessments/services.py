@@ -8,7 +8,7 @@ from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
-from assessments.advice import Answers
+from assessments.advice import Answers, advise
 from assessments.answers_file import assessment_answers, build_from_answers
 from assessments.choices import Status
 from assessments.flow import SECTIONS
@@ -53,9 +53,20 @@ def assessment_submit(*, assessment: Assessment) -> Answers:
     """Lock the answers; raises ``AnswersInvalid`` if any rule of §6 fails."""
     locked = _lock_draft(assessment)
     answers = assessment_answers(locked)
+    advice = advise(answers)
     locked.status = Status.SUBMITTED
     locked.submitted_at = timezone.now()
-    locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    locked.rulebook_version = advice.rulebook_version
+    locked.recommended_structure = advice.structure.key
+    locked.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "rulebook_version",
+            "recommended_structure",
+            "updated_at",
+        ]
+    )
     assessment.refresh_from_db()
     return answers
 

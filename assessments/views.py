@@ -6,6 +6,7 @@ Thin views: load the assessment, call a service, render.
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import services
@@ -13,6 +14,8 @@ from assessments.advice import AnswersInvalid, answer_warnings
 from assessments.answers_file import assessment_answers
 from assessments.flow import SECTIONS, STEP_TITLES, section_by_key, section_for_path
 from assessments.models import Assessment
+from assessments.pdf import cached_report_pdf
+from assessments.selectors import assessment_report
 
 
 def _get_assessment(token: str) -> Assessment:
@@ -50,14 +53,26 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """The private link: the next section of a draft, the team plan once submitted."""
     assessment = _get_assessment(token)
     if assessment.is_draft:
         return redirect(_resume_url(assessment))
+    report = assessment_report(assessment)
     return render(
-        request,
-        "assessments/submitted.html",
-        {"assessment": assessment, "answers": _answer_rows(assessment)},
+        request, "assessments/report.html", {"assessment": assessment, "report": report}
     )
+
+
+@require_http_methods(["GET"])
+def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _get_assessment(token)
+    if assessment.is_draft:
+        return redirect(_resume_url(assessment))
+    pdf = cached_report_pdf(assessment_report(assessment), key=assessment.token)
+    filename = f"team-plan-{slugify(assessment.organization.name) or 'teamadvisor'}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

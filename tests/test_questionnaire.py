@@ -89,8 +89,9 @@ def test_whole_flow_start_fill_resume_submit_copy(client, post_data):
     assert response.status_code == 302
     assert response["Location"] == assessment.get_absolute_url()
     read_only = client.get(assessment.get_absolute_url()).content.decode()
-    assert "locked" in read_only
-    assert "<form" in read_only and "Start a new assessment" in read_only
+    assert "Team plan for Acme Analytics" in read_only
+    assert 'name="ml_use_cases"' not in read_only  # no editable fields
+    assert "Start a new assessment from these answers" in read_only
 
     response = client.post(reverse("assessments:copy", args=[assessment.token]))
     new = Assessment.objects.exclude(pk=assessment.pk).get()

@@ -39,6 +39,9 @@ VALID = {
 }
 
 
+TYPICAL_EMPLOYEES = {"small_startup": 100, "large_startup": 1000, "enterprise": 5000}
+
+
 def answer_data() -> dict:
     """A fresh, valid answers file as a dict."""
     return copy.deepcopy(VALID)
@@ -50,13 +53,14 @@ def make_answers(
     ai_focus: str = "product",
     ml_use_cases: int = 3,
     product_teams: int = 2,
-    employees: int = 5000,
+    employees: int | None = None,
     dedicated_ml_budget: bool = True,
     full_stack_data_scientists: int = 0,
     pain_points: tuple[str, ...] = (),
     **headcount: int,
 ) -> Answers:
-    """Answers built directly; headcount defaults to one of each role."""
+    """Answers built directly; headcount defaults to one of each role and
+    employees to a size that fits the stage, so no warning fires by accident."""
     roles = {
         "data_analyst": 1,
         "data_engineer": 1,
@@ -67,7 +71,9 @@ def make_answers(
     }
     roles.update(headcount)
     return Answers(
-        organization=Organization(name="Acme", employees=employees, stage=stage),
+        organization=Organization(
+            name="Acme", employees=employees or TYPICAL_EMPLOYEES[stage], stage=stage
+        ),
         ai_focus=ai_focus,
         ml_use_cases=ml_use_cases,
         product_teams=product_teams,

@@ -1,0 +1,88 @@
+"""The team plan as a PDF: WeasyPrint, a locked-down URL fetcher, a cache.
+
+The fetcher is the security boundary: whatever a client typed, rendering may
+read only our own static files and ``data:`` URLs — never the network or other
+files on disk.
+"""
+
+import mimetypes
+from urllib.parse import unquote
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+
+from assessments.report import Report
+
+STATIC_SCHEME = "static:"
+
+
+class RefusedURL(ValueError):
+    """A resource the PDF renderer must not fetch."""
+
+
+def _static_response(url: str):
+    from weasyprint.urls import URLFetcherResponse
+
+    relative = unquote(url.removeprefix(STATIC_SCHEME)).lstrip("/")
+    try:
+        path = finders.find(relative)
+    except SuspiciousFileOperation:
+        path = None
+    if not path:
+        raise RefusedURL(f"no such static file: {url}")
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    with open(path, "rb") as handle:
+        return URLFetcherResponse(url, handle.read(), {"Content-Type": content_type})
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``static:`` files and ``data:`` URLs; refuses everything else."""
+
+        def __init__(self):
+            # No redirects: a data: URL cannot redirect, and nothing else is fetched.
+            super().__init__(allowed_protocols=["data"], allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            if url.startswith(STATIC_SCHEME):
+                return _static_response(url)
+            if url.lower().startswith("data:"):
+                return super().fetch(url, headers)
+            raise RefusedURL(f"refused to fetch {url[:200]}")
+
+    return StaticOnlyFetcher()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render trusted template output to a tagged, accessible PDF."""
+    # Imported here: WeasyPrint is heavy and only the PDF path needs it.
+    from weasyprint import HTML
+
+    document = HTML(string=html, url_fetcher=_fetcher(), base_url=STATIC_SCHEME)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def render_report_pdf(report: Report) -> bytes:
+    return html_to_pdf(
+        render_to_string("assessments/report_pdf.html", {"report": report})
+    )
+
+
+def cached_report_pdf(report: Report, *, key: str) -> bytes:
+    """The PDF of ``report``, rendered once per revision and kept in storage.
+
+    ``key`` names the owner (the assessment token: unique, never reused); the
+    report's revision hash changes with the answers, the rulebook or the layout.
+    """
+    name = f"team-plans/{key}/{report.revision}.pdf"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    data = render_report_pdf(report)
+    default_storage.save(name, ContentFile(data))
+    return data

@@ -1,0 +1,176 @@
+"""The PDF team plan: content, accessibility, no outbound fetches, caching."""
+
+import http.server
+import io
+import threading
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments import pdf as pdf_module
+from assessments.models import Organization
+from tests.factories import example, submitted_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recording_server():
+    """A local HTTP server that records every request it receives."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], requests
+    server.shutdown()
+
+
+def _download(client, assessment) -> bytes:
+    response = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def _text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdf_names_organisation_structure_and_pages(client):
+    assessment = submitted_assessment(**example("product-enterprise"))
+    data = _download(client, assessment)
+    assert data.startswith(b"%PDF")
+    text = _text(data)
+    assert "Team plan for Helvetia Mutual" in text
+    assert "Hybrid: core team plus squads" in text
+    assert "Page 1 of" in text
+    assert "rulebook 2026.1" in text
+
+
+def test_pdf_is_tagged_with_title_and_language(client):
+    reader = PdfReader(io.BytesIO(_download(client, submitted_assessment())))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en"
+    assert reader.metadata.title == "Team plan for Acme Analytics"
+    assert reader.metadata.author == "TeamAdvisor"
+
+
+def test_pdf_download_is_an_attachment_with_a_safe_name(client):
+    assessment = submitted_assessment(organization={"name": 'A "quoted"\r\nname'})
+    response = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="team-plan-a-quoted-name.pdf"'
+    )
+
+
+def _hostile_answers(port: int) -> dict:
+    return {
+        "organization": {
+            "name": f'<img src="http://127.0.0.1:{port}/img.png">'
+            f'<link rel="attachment" href="file:///etc/passwd">',
+            "industry": f"<style>@import url(http://127.0.0.1:{port}/x.css);</style>",
+        }
+    }
+
+
+def test_pdf_of_hostile_answers_fetches_nothing(client, recording_server):
+    port, requests = recording_server
+    assessment = submitted_assessment(**_hostile_answers(port))
+    data = _download(client, assessment)
+    assert requests == []
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.attachments == {}
+    text = _text(data)
+    assert f'<img src="http://127.0.0.1:{port}/img.png">' in text  # shown as text
+    assert "@import url(" in text
+
+
+def test_fetcher_refuses_network_and_files_even_in_raw_html(recording_server):
+    """Defence in depth: even unescaped markup cannot make the renderer fetch."""
+    port, requests = recording_server
+    html = f"""<!doctype html><html lang="en"><head><title>t</title>
+    <link rel="stylesheet" href="http://127.0.0.1:{port}/a.css">
+    <link rel="attachment" href="file:///etc/passwd">
+    <style>@import url("http://127.0.0.1:{port}/b.css");
+      body {{ background: url(ftp://127.0.0.1:{port}/c.png) }}</style></head>
+    <body><img src="http://127.0.0.1:{port}/d.png"><img src="file:///etc/hostname">
+    <p>hello</p></body></html>"""
+    data = pdf_module.html_to_pdf(html)
+    assert requests == []
+    assert PdfReader(io.BytesIO(data)).attachments == {}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/x",
+        "https://example.com/x",
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+        "static:../../teamadvisor/settings.py",
+        "static:/etc/passwd",
+        "static:no-such-file.css",
+    ],
+)
+def test_fetcher_refuses_everything_but_static_and_data(url):
+    with pytest.raises(pdf_module.RefusedURL):
+        pdf_module._fetcher().fetch(url)
+
+
+def test_fetcher_serves_project_static_files_and_data_urls():
+    fetcher = pdf_module._fetcher()
+    css = fetcher.fetch("static:css/report-pdf.css")
+    assert b"@page" in css.read()
+    assert css.content_type == "text/css"
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+
+
+def test_repeat_download_serves_the_stored_pdf(client, monkeypatch):
+    assessment = submitted_assessment()
+    renders = []
+    real = pdf_module.render_report_pdf
+    monkeypatch.setattr(
+        pdf_module,
+        "render_report_pdf",
+        lambda report: renders.append(1) or real(report),
+    )
+    first = _download(client, assessment)
+    second = _download(client, assessment)
+    assert first == second
+    assert len(renders) == 1
+    _dirs, files = default_storage.listdir(f"team-plans/{assessment.token}")
+    assert len(files) == 1
+
+
+def test_changed_answers_or_rulebook_make_a_new_pdf(client, monkeypatch):
+    assessment = submitted_assessment()
+    renders = []
+    real = pdf_module.render_report_pdf
+    monkeypatch.setattr(
+        pdf_module,
+        "render_report_pdf",
+        lambda report: renders.append(1) or real(report),
+    )
+    _download(client, assessment)
+    Organization.objects.filter(pk=assessment.organization_id).update(name="Renamed")
+    assert "Renamed" in _text(_download(client, assessment))
+    assert len(renders) == 2
+    monkeypatch.setattr("assessments.report.LAYOUT_VERSION", "test-new-layout")
+    _download(client, assessment)
+    assert len(renders) == 3

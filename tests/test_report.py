@@ -1,0 +1,107 @@
+"""The team plan as a web page: content, versions, queries."""
+
+import json
+import shutil
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.advice import rulebook as rulebook_module
+from assessments.models import Assessment
+from tests.factories import example, submitted_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, assessment) -> str:
+    response = client.get(assessment.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_report_shows_every_part_of_the_plan(client):
+    assessment = submitted_assessment(**example("balanced-large-startup"))
+    page = _page(client, assessment)
+    assert "Team plan for Northwind Mobility" in page
+    assert (
+        '<dd class="recommended-structure">Hybrid: core team plus squads</dd>' in page
+    )
+    assert "Centralized team" in page  # the alternative
+    assert "S-LARGE-BALANCED" in page and "house rule" in page  # rationale trace
+    assert '<table class="table role-table"' in page
+    assert "<svg" in page and '<title id="chart-title">' in page
+    assert "Terraform" in page and "Spark" in page  # tech stacks on role cards
+    assert "Hiring order" in page
+    assert "high risk" in page and "pain point" in page
+    assert "What this structure does well" in page
+    assert "Your answers" in page and "transport" in page
+    assert "rulebook 2026.1" in page
+    assert reverse("assessments:report_pdf", args=[assessment.token]) in page
+
+
+def test_report_warns_when_one_team_less_flips_the_structure(client):
+    answers = example("balanced-large-startup")
+    assessment = submitted_assessment(**{**answers, "product_teams": 3})
+    page = _page(client, assessment)
+    assert "Things to check" in page
+    assert "2" in page.split("Things to check")[1].split("</ul>")[0]
+
+
+def test_report_of_small_startup_marks_part_time_cover(client):
+    page = _page(client, submitted_assessment(**example("small-product-startup")))
+    assert "Covered part-time" in page
+
+
+def test_report_escapes_client_text(client):
+    assessment = submitted_assessment(
+        organization={"name": "<script>alert(1)</script>", "industry": "<b>x</b>"}
+    )
+    page = _page(client, assessment)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page
+
+
+def test_draft_private_link_does_not_show_a_report(client):
+    assessment = submitted_assessment()
+    draft = services.assessment_copy(assessment=assessment)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 302
+    pdf = client.get(reverse("assessments:report_pdf", args=[draft.token]))
+    assert pdf.status_code == 302
+
+
+@pytest.mark.parametrize("name", ["small-product-startup", "product-enterprise"])
+def test_report_query_count_is_constant(client, django_assert_num_queries, name):
+    assessment = submitted_assessment(**example(name))
+    # One query: the assessment joined with its organisation.
+    with django_assert_num_queries(1):
+        client.get(assessment.get_absolute_url())
+
+
+def test_submit_stores_rulebook_version_and_structure():
+    assessment = submitted_assessment(**example("research-startup"))
+    assert assessment.rulebook_version == rulebook_module.CURRENT_VERSION
+    assert assessment.recommended_structure == "centralized"
+
+
+def test_old_assessment_keeps_its_rulebook_after_a_new_one_ships(
+    client, tmp_path, monkeypatch
+):
+    old = submitted_assessment()
+    # Ship rulebook 2026.2 beside 2026.1 with a reworded mitigation.
+    shutil.copy(rulebook_module.RULEBOOK_DIR / "2026.1.json", tmp_path)
+    data = json.loads((tmp_path / "2026.1.json").read_text())
+    data["version"] = "2026.2"
+    data["risks"]["siloing"]["mitigation"] = "Reworded in 2026.2."
+    (tmp_path / "2026.2.json").write_text(json.dumps(data))
+    monkeypatch.setattr(rulebook_module, "RULEBOOK_DIR", tmp_path)
+    monkeypatch.setattr(rulebook_module, "CURRENT_VERSION", "2026.2")
+
+    new = submitted_assessment()
+    assert new.rulebook_version == "2026.2"
+    assert "Reworded in 2026.2." in _page(client, new)
+    old_page = _page(client, Assessment.objects.get(pk=old.pk))
+    assert "rulebook 2026.1" in old_page
+    assert "Reworded in 2026.2." not in old_page
