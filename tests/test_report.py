@@ -105,3 +105,43 @@ def test_old_assessment_keeps_its_rulebook_after_a_new_one_ships(
     old_page = _page(client, Assessment.objects.get(pk=old.pk))
     assert "rulebook 2026.1" in old_page
     assert "Reworded in 2026.2." not in old_page
+
+
+def _section_posts(answers: dict) -> dict[str, dict]:
+    """The POST data a client would send to give ``answers`` section by section."""
+    org = answers["organization"]
+    return {
+        "organisation": {**org, "industry": org.get("industry", "")},
+        "goals": {
+            "ai_focus": answers["ai_focus"],
+            "ml_use_cases": answers["ml_use_cases"],
+            "product_teams": answers["product_teams"],
+            "dedicated_ml_budget": "yes" if answers["dedicated_ml_budget"] else "no",
+            "current_structure": answers["current_structure"],
+        },
+        "team": {
+            **answers["headcount"],
+            "full_stack_data_scientists": answers["full_stack_data_scientists"],
+        },
+        "pain-points": {"pain_points": answers["pain_points"]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("small-product-startup", "Decentralized squads"),
+        ("research-startup", "Centralized team"),
+        ("balanced-large-startup", "Hybrid: core team plus squads"),
+        ("product-enterprise", "Hybrid: core team plus squads"),
+    ],
+)
+def test_examples_get_their_structure_through_the_web_flow(client, name, label):
+    client.post(reverse("assessments:start"))
+    assessment = Assessment.objects.get()
+    for key, data in _section_posts(example(name)).items():
+        url = reverse("assessments:section", args=[assessment.token, key])
+        assert client.post(url, data).status_code == 302
+    client.post(reverse("assessments:review", args=[assessment.token]))
+    page = _page(client, assessment)
+    assert f'<dd class="recommended-structure">{label}</dd>' in page

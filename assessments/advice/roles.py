@@ -88,7 +88,7 @@ def part_time_warning(
     roles: tuple[RoleAdvice, ...], env: Mapping[str, object], book: Rulebook
 ) -> tuple[str, ...]:
     """The W-PART-TIME sentence, so the JSON shows which gaps are covered."""
-    covered = [role.key for role in roles if role.covered_part_time]
+    covered = [role.label for role in roles if role.covered_part_time]
     if not covered:
         return ()
     return (

@@ -41,7 +41,7 @@ def test_to_dict_shows_part_time_cover_in_warnings():
     data = advise(parse_answers(example("small-product-startup.json"))).to_dict()
     mlops = next(r for r in data["roles"] if r["key"] == "mlops_engineer")
     assert (mlops["gap"], mlops["priority"]) == (2, None)
-    assert any("mlops_engineer" in w for w in data["warnings"])
+    assert any("MLOps engineer" in w for w in data["warnings"])
 
 
 def test_advise_is_deterministic():

@@ -239,7 +239,7 @@ def test_w_part_time_warning_names_covered_roles():
         w for w in advise(answers).warnings if w.startswith("Covered part-time")
     ]
     assert len(warnings) == 1
-    assert "data_engineer and mlops_engineer" in warnings[0]
+    assert "Data engineer and MLOps engineer" in warnings[0]
     assert "1 full-stack data scientist" in warnings[0]
 
 

@@ -1,0 +1,74 @@
+"""Benchmark the team plan: HTML render, first PDF, cached PDF, PDF size.
+
+Run: .venv/bin/python bench/report_bench.py [--repeat N]
+Uses a throw-away SQLite database and media folder; prints one row per example.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+work = Path(tempfile.mkdtemp(prefix="teamadvisor-bench-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+os.environ["DJANGO_MEDIA_ROOT"] = str(work / "media")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from tests.factories import EXAMPLES_DIR, example, submitted_assessment  # noqa: E402
+
+
+def _median_ms(action, repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    client = Client()
+    client.get("/")  # warm up imports and template loading
+
+    print(
+        f"{'example':<24} {'HTML median':>12} {'first PDF':>10} "
+        f"{'cached PDF':>11} {'PDF size':>9} {'pages':>5}"
+    )
+    for path in sorted(EXAMPLES_DIR.glob("*.json")):
+        assessment = submitted_assessment(**example(path.stem))
+        page_url = assessment.get_absolute_url()
+        pdf_url = reverse("assessments:report_pdf", args=[assessment.token])
+
+        html_ms = _median_ms(lambda url=page_url: client.get(url), args.repeat)
+        start = time.perf_counter()
+        pdf = client.get(pdf_url).content
+        first_ms = (time.perf_counter() - start) * 1000
+        cached_ms = _median_ms(lambda url=pdf_url: client.get(url), args.repeat)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        print(
+            f"{path.stem:<24} {html_ms:>9.1f} ms {first_ms:>7.0f} ms "
+            f"{cached_ms:>8.1f} ms {len(pdf) / 1024:>6.0f} kB {pages:>5}"
+        )
+
+
+if __name__ == "__main__":
+    main()
