@@ -1,6 +1,251 @@
-from django.contrib import admin
+"""The consultants' workspace: find, review, override and export assessments."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments import exports, services
+from assessments.flow import SECTIONS
 from assessments.models import Assessment, Organization
+from assessments.selectors import assessment_report
 
-admin.site.register(Organization)
-admin.site.register(Assessment)
+CONSULTANTS_GROUP = "Consultants"
+
+
+class ConsultantFilter(admin.SimpleListFilter):
+    title = "consultant"
+    parameter_name = "consultant"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Assigned to me"), ("none", "Not assigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class ReviewForm(forms.ModelForm):
+    """Only the review fields; the model's ``clean`` enforces the override rule."""
+
+    class Meta:
+        model = Assessment
+        fields = services.REVIEW_FIELDS
+        help_texts = {
+            "override_structure": "Leave empty to keep TeamAdvisor's recommendation.",
+            "override_reason": "Required with an override. Shown to the client.",
+            "client_comment": "Shown to the client in the report and the PDF.",
+            "internal_notes": "Only consultants see these. Never shown to the client.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            allowed = services.allowed_statuses(self.instance.status)
+            self.fields["status"].choices = [
+                choice
+                for choice in self.fields["status"].choices
+                if choice[0] in allowed
+            ]
+        if "assigned_to" in self.fields:
+            users = self.fields["assigned_to"].queryset
+            consultants = Q(is_staff=True, groups__name=CONSULTANTS_GROUP)
+            self.fields["assigned_to"].queryset = users.filter(
+                consultants | Q(is_superuser=True), is_active=True
+            ).distinct()
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    form = ReviewForm
+    list_display = [
+        "organisation",
+        "stage",
+        "ai_focus",
+        "structure",
+        "largest_gap_display",
+        "status",
+        "assigned_to",
+        "submitted_at",
+    ]
+    list_filter = [
+        "status",
+        "organization__stage",
+        "ai_focus",
+        "recommended_structure",
+        ConsultantFilter,
+        ("submitted_at", admin.DateFieldListFilter),
+    ]
+    search_fields = [
+        "organization__name",
+        "organization__contact_name",
+        "organization__contact_email",
+    ]
+    date_hierarchy = "submitted_at"
+    ordering = ["-submitted_at", "-id"]
+    list_select_related = ["organization", "assigned_to"]
+    # Counting every assessment on each page is what makes big lists slow.
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["export_csv", "export_answers", "export_pdfs"]
+    readonly_fields = ["client_links", "answers_view", "advice_view", "history_view"]
+    fieldsets = [
+        ("Client", {"fields": ["client_links"]}),
+        (
+            "Review",
+            {
+                "fields": [
+                    "status",
+                    "assigned_to",
+                    "override_structure",
+                    "override_reason",
+                    "client_comment",
+                    "internal_notes",
+                ]
+            },
+        ),
+        ("Advice", {"fields": ["advice_view"]}),
+        ("Answers", {"fields": ["answers_view"]}),
+        ("History", {"fields": ["history_view"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super().get_queryset(request).select_related("organization", "assigned_to")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # assessments come from clients
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_draft:
+            return [*self.readonly_fields, "status"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        services.assessment_save_review(assessment=obj, by=request.user)
+
+    # Columns ------------------------------------------------------------
+
+    @admin.display(description="organisation", ordering="organization__name")
+    def organisation(self, obj: Assessment) -> str:
+        return obj.organization.name if obj.organization else "(not given yet)"
+
+    @admin.display(description="stage", ordering="organization__stage")
+    def stage(self, obj: Assessment) -> str:
+        return obj.organization.get_stage_display() if obj.organization else "—"
+
+    @admin.display(description="structure", ordering="recommended_structure")
+    def structure(self, obj: Assessment) -> str:
+        if obj.override_structure:
+            return (
+                f"{obj.get_override_structure_display()} (consultant; "
+                f"TeamAdvisor: {obj.get_recommended_structure_display()})"
+            )
+        return obj.get_recommended_structure_display() or "—"
+
+    @admin.display(description="largest role gap", ordering="-largest_gap")
+    def largest_gap_display(self, obj: Assessment) -> str:
+        if obj.largest_gap_role:
+            return f"{obj.get_largest_gap_role_display()}: {obj.largest_gap}"
+        return "none" if obj.largest_gap == 0 else "—"
+
+    # Detail page --------------------------------------------------------
+
+    @admin.display(description="links")
+    def client_links(self, obj: Assessment) -> str:
+        if obj.is_draft:
+            return format_html(
+                "Draft, not submitted yet. <a href='{}'>Client's private link</a>",
+                obj.get_absolute_url(),
+            )
+        return format_html(
+            "<a href='{}'>Client's report</a> · <a href='{}'>Download PDF</a>",
+            obj.get_absolute_url(),
+            reverse("assessments:report_pdf", args=[obj.token]),
+        )
+
+    @admin.display(description="answers")
+    def answers_view(self, obj: Assessment) -> str:
+        rows = [(section, section.rows(obj)) for section in SECTIONS]
+        return render_to_string("admin/assessments/answers.html", {"answers": rows})
+
+    @admin.display(description="advice")
+    def advice_view(self, obj: Assessment) -> str:
+        if obj.is_draft:
+            return "No advice before the client submits."
+        report = assessment_report(obj)
+        return render_to_string("admin/assessments/advice.html", {"report": report})
+
+    @admin.display(description="history")
+    def history_view(self, obj: Assessment) -> str:
+        records = list(
+            obj.history.select_related("history_user").order_by("history_id")
+        )
+        changes = []
+        for previous, record in zip([None, *records], records, strict=False):
+            if previous is None:
+                fields = [("status", "", record.get_status_display())]
+            else:
+                delta = record.diff_against(previous)
+                fields = [(c.field, c.old, c.new) for c in delta.changes]
+            if fields:
+                changes.append({"record": record, "fields": fields})
+        return render_to_string(
+            "admin/assessments/history.html", {"changes": reversed(changes)}
+        )
+
+    # Exports ------------------------------------------------------------
+
+    def _download(self, content, content_type: str, extension: str) -> HttpResponse:
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="assessments-{stamp}.{extension}"'
+        )
+        return response
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._download(
+            exports.assessments_csv(queryset), "text/csv; charset=utf-8", "csv"
+        )
+
+    @admin.action(
+        description="Export answers files (ZIP of JSON)", permissions=["view"]
+    )
+    def export_answers(self, request, queryset):
+        return self._download(exports.answers_zip(queryset), "application/zip", "zip")
+
+    @admin.action(description="Download team-plan PDFs (ZIP)", permissions=["view"])
+    def export_pdfs(self, request, queryset):
+        drafts = queryset.filter(status="draft").count()
+        if drafts == queryset.count():
+            self.message_user(
+                request, "Drafts have no team plan yet.", level=messages.WARNING
+            )
+            return None
+        return self._download(exports.pdfs_zip(queryset), "application/zip", "zip")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "industry", "employees", "stage", "contact_name"]
+    list_filter = ["stage"]
+    search_fields = ["name", "contact_name", "contact_email"]
+    readonly_fields = ["created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Organisation details are the client's answers; consultants only read.
+        return request.user.is_superuser

@@ -1,9 +1,12 @@
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from assessments.advice.domain import (
     INDUSTRY_MAX_LENGTH,
@@ -15,6 +18,7 @@ from assessments.choices import (
     AiFocus,
     CurrentStructure,
     PainPoint,
+    Role,
     Stage,
     Status,
     Structure,
@@ -22,6 +26,7 @@ from assessments.choices import (
 
 ROLE_KEYS = tuple(key for key, _label in ROLES)
 
+REVIEW_TEXT_MAX_LENGTH = 5000
 _count_validators = [MaxValueValidator(MAX_COUNT)]
 
 
@@ -49,10 +54,12 @@ class Organization(models.Model):
     employees = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_COUNT)]
     )
-    stage = models.CharField(max_length=20, choices=Stage.choices)
+    stage = models.CharField(max_length=20, choices=Stage.choices, db_index=True)
     # Not part of the answers file: how a consultant reaches the client.
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
+    # Made by ``seed_demo``; lets the command stay idempotent.
+    is_demo = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,12 +126,66 @@ class Assessment(models.Model):
     recommended_structure = models.CharField(
         max_length=20, choices=Structure.choices, blank=True
     )
+    # The role with the largest hiring gap, kept for the consultants' list.
+    largest_gap_role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    largest_gap = models.PositiveIntegerField(null=True, blank=True)
+
+    # The consultant's review. Internal notes never reach the client.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_assessments",
+        verbose_name="consultant",
+    )
+    override_structure = models.CharField(
+        "consultant's structure", max_length=20, choices=Structure.choices, blank=True
+    )
+    override_reason = models.TextField(
+        "reason for the override", max_length=REVIEW_TEXT_MAX_LENGTH, blank=True
+    )
+    client_comment = models.TextField(
+        "comment for the client", max_length=REVIEW_TEXT_MAX_LENGTH, blank=True
+    )
+    internal_notes = models.TextField(max_length=REVIEW_TEXT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords(
+        # Only the review is worth a history; answers are locked once submitted.
+        excluded_fields=[
+            "token",
+            "sections_saved",
+            "ai_focus",
+            "ml_use_cases",
+            "product_teams",
+            "dedicated_ml_budget",
+            "current_structure",
+            *ROLE_KEYS,
+            "full_stack_data_scientists",
+            "pain_points",
+            "largest_gap_role",
+            "largest_gap",
+            "updated_at",
+        ]
+    )
+
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["-submitted_at", "-id"], name="assessment_submitted_idx"
+            ),
+            models.Index(
+                fields=["status", "-submitted_at"], name="assessment_status_idx"
+            ),
+            models.Index(fields=["ai_focus"], name="assessment_focus_idx"),
+            models.Index(
+                fields=["recommended_structure"], name="assessment_structure_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=_in_choices("status", Status, blank=False),
@@ -143,6 +204,14 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=_in_choices("recommended_structure", Structure, blank=True),
                 name="assessment_recommended_structure_valid",
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("override_structure", Structure, blank=True),
+                name="assessment_override_structure_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_structure="") | ~Q(override_reason=""),
+                name="assessment_override_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(status=Status.DRAFT)
@@ -170,6 +239,26 @@ class Assessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:resume", args=[self.token])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.override_structure:
+            if not self.override_reason.strip():
+                errors["override_reason"] = (
+                    "Write why you recommend another structure; the client sees it."
+                )
+            if self.override_structure == self.recommended_structure:
+                errors["override_structure"] = (
+                    "This is already TeamAdvisor's recommendation: leave it empty "
+                    "or choose another structure."
+                )
+        elif self.override_reason.strip():
+            errors["override_reason"] = (
+                "A reason goes with an override: choose the structure you "
+                "recommend, or clear the reason."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_draft(self) -> bool:

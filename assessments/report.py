@@ -47,12 +47,17 @@ class Chart:
 
 @dataclass(frozen=True)
 class ConsultantView:
-    """What a consultant added for the client (filled in by the review)."""
+    """What a consultant added for the client: an override with its reason,
+    a comment, or both. Internal notes never get here."""
 
     structure_key: str
     structure_label: str
     reason: str
     comment: str
+
+    @property
+    def overrides(self) -> bool:
+        return bool(self.structure_key)
 
 
 @dataclass(frozen=True)

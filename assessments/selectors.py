@@ -2,7 +2,19 @@
 
 from assessments.answers_file import assessment_answers
 from assessments.models import Assessment
-from assessments.report import Report, build_report
+from assessments.report import ConsultantView, Report, build_report
+
+
+def consultant_view(assessment: Assessment) -> ConsultantView | None:
+    """What the consultant wrote for the client; never the internal notes."""
+    if not (assessment.override_structure or assessment.client_comment):
+        return None
+    return ConsultantView(
+        structure_key=assessment.override_structure,
+        structure_label=assessment.get_override_structure_display(),
+        reason=assessment.override_reason,
+        comment=assessment.client_comment,
+    )
 
 
 def assessment_report(assessment: Assessment) -> Report:
@@ -11,4 +23,5 @@ def assessment_report(assessment: Assessment) -> Report:
         assessment_answers(assessment),
         rulebook_version=assessment.rulebook_version,
         advised_on=assessment.submitted_at.date(),
+        consultant=consultant_view(assessment),
     )

@@ -4,11 +4,12 @@ Each function takes keyword-only arguments, runs in one transaction and leaves
 the database unchanged when it raises.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
-from assessments.advice import Answers, advise
+from assessments.advice import Advice, Answers, advise
 from assessments.answers_file import assessment_answers, build_from_answers
 from assessments.choices import Status
 from assessments.flow import SECTIONS
@@ -17,6 +18,33 @@ from assessments.models import Assessment, Organization
 
 class NotADraft(Exception):
     """The assessment was submitted; its answers are locked."""
+
+
+REVIEW_FIELDS = (
+    "status",
+    "assigned_to",
+    "override_structure",
+    "override_reason",
+    "client_comment",
+    "internal_notes",
+)
+REVIEW_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEWED)
+
+
+def allowed_statuses(current: str) -> tuple[str, ...]:
+    """Statuses a consultant may set: a client's draft stays a draft."""
+    return (Status.DRAFT,) if current == Status.DRAFT else REVIEW_STATUSES
+
+
+def advice_columns(advice: Advice) -> dict[str, object]:
+    """The advice facts kept as columns, for the consultants' list and filters."""
+    largest = max(advice.roles, key=lambda role: role.gap)  # first on ties
+    return {
+        "rulebook_version": advice.rulebook_version,
+        "recommended_structure": advice.structure.key,
+        "largest_gap_role": largest.key if largest.gap else "",
+        "largest_gap": largest.gap,
+    }
 
 
 def _lock_draft(assessment: Assessment) -> Assessment:
@@ -42,7 +70,10 @@ def assessment_save_section(
         locked.organization = saved
     else:
         # Only this section's columns: another tab may have saved other sections.
+        # No history row: the history is for the consultants' review.
+        saved.skip_history_when_saving = True
         saved.save(update_fields=[*form.Meta.fields, "updated_at"])
+    locked.skip_history_when_saving = True
     locked.sections_saved = max(locked.sections_saved, section_index + 1)
     locked.save(update_fields=["organization", "sections_saved", "updated_at"])
     assessment.refresh_from_db()
@@ -53,20 +84,12 @@ def assessment_submit(*, assessment: Assessment) -> Answers:
     """Lock the answers; raises ``AnswersInvalid`` if any rule of §6 fails."""
     locked = _lock_draft(assessment)
     answers = assessment_answers(locked)
-    advice = advise(answers)
+    columns = advice_columns(advise(answers))
+    for field, value in columns.items():
+        setattr(locked, field, value)
     locked.status = Status.SUBMITTED
     locked.submitted_at = timezone.now()
-    locked.rulebook_version = advice.rulebook_version
-    locked.recommended_structure = advice.structure.key
-    locked.save(
-        update_fields=[
-            "status",
-            "submitted_at",
-            "rulebook_version",
-            "recommended_structure",
-            "updated_at",
-        ]
-    )
+    locked.save(update_fields=["status", "submitted_at", *columns, "updated_at"])
     assessment.refresh_from_db()
     return answers
 
@@ -99,3 +122,24 @@ def assessment_copy(*, assessment: Assessment) -> Assessment:
     copy.organization.contact_email = source.contact_email
     copy.organization.save(update_fields=["contact_name", "contact_email"])
     return copy
+
+
+@transaction.atomic
+def assessment_save_review(*, assessment: Assessment, by) -> None:
+    """Save a consultant's review fields (already set on ``assessment``).
+
+    Only the review columns are written, so a consultant can never change the
+    client's answers; the history records who made the change.
+    """
+    stored = Assessment.objects.values_list("status", flat=True).get(pk=assessment.pk)
+    if assessment.status not in allowed_statuses(stored):
+        raise ValidationError(
+            {
+                "status": "Only the client submits a draft, and a submitted "
+                "assessment cannot become a draft again."
+            }
+        )
+    assessment.override_reason = assessment.override_reason.strip()
+    assessment.full_clean(exclude=["organization"])
+    assessment._history_user = by
+    assessment.save(update_fields=[*REVIEW_FIELDS, "updated_at"])

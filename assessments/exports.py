@@ -1,0 +1,124 @@
+"""Exports for consultants: CSV rows, answers files and PDFs of assessments."""
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+
+from django.utils.text import slugify
+
+from assessments.answers_file import assessment_to_answers
+from assessments.models import ROLE_KEYS, Assessment
+from assessments.pdf import cached_report_pdf
+from assessments.selectors import assessment_report
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS = [
+    "organisation",
+    "industry",
+    "employees",
+    "stage",
+    "contact_name",
+    "contact_email",
+    "status",
+    "submitted_at",
+    "consultant",
+    "ai_focus",
+    "ml_use_cases",
+    "product_teams",
+    "dedicated_ml_budget",
+    "current_structure",
+    *(f"headcount_{role}" for role in ROLE_KEYS),
+    "full_stack_data_scientists",
+    "pain_points",
+    "rulebook_version",
+    "structure",
+    "alternative",
+    "consultant_structure",
+    *(f"gap_{role}" for role in ROLE_KEYS),
+    "high_risks",
+]
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _row(assessment: Assessment) -> dict[str, object]:
+    org = assessment.organization
+    row: dict[str, object] = {
+        "organisation": org.name if org else "",
+        "industry": org.industry if org else "",
+        "employees": org.employees if org else "",
+        "stage": org.stage if org else "",
+        "contact_name": org.contact_name if org else "",
+        "contact_email": org.contact_email if org else "",
+        "status": assessment.status,
+        "submitted_at": assessment.submitted_at.isoformat()
+        if assessment.submitted_at
+        else "",
+        "consultant": assessment.assigned_to.get_username()
+        if assessment.assigned_to
+        else "",
+        "ai_focus": assessment.ai_focus,
+        "ml_use_cases": assessment.ml_use_cases,
+        "product_teams": assessment.product_teams,
+        "dedicated_ml_budget": assessment.dedicated_ml_budget,
+        "current_structure": assessment.current_structure,
+        **{f"headcount_{role}": getattr(assessment, role) for role in ROLE_KEYS},
+        "full_stack_data_scientists": assessment.full_stack_data_scientists,
+        "pain_points": " ".join(assessment.pain_points),
+        "rulebook_version": assessment.rulebook_version,
+        "consultant_structure": assessment.override_structure,
+    }
+    if not assessment.is_draft:
+        advice = assessment_report(assessment).advice
+        row["structure"] = advice.structure.key
+        row["alternative"] = advice.structure.alternative
+        row.update({f"gap_{role.key}": role.gap for role in advice.roles})
+        row["high_risks"] = " ".join(r.key for r in advice.risks if r.level == "high")
+    return row
+
+
+def assessments_csv(assessments: Iterable[Assessment]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
+    writer.writeheader()
+    for assessment in assessments:
+        writer.writerow(
+            {key: spreadsheet_safe(value) for key, value in _row(assessment).items()}
+        )
+    return out.getvalue()
+
+
+def _file_stem(assessment: Assessment) -> str:
+    name = slugify(assessment.organization.name) if assessment.organization else ""
+    return f"{assessment.pk}-{name or 'assessment'}"
+
+
+def answers_zip(assessments: Iterable[Assessment]) -> bytes:
+    """One answers file (advice-spec §6) per assessment, ready for ``teamplan``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for assessment in assessments:
+            data = json.dumps(assessment_to_answers(assessment), indent=2)
+            archive.writestr(f"{_file_stem(assessment)}.json", data + "\n")
+    return buffer.getvalue()
+
+
+def pdfs_zip(assessments: Iterable[Assessment]) -> bytes:
+    """The team-plan PDF of each submitted assessment (drafts have none)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for assessment in assessments:
+            if assessment.is_draft:
+                continue
+            pdf = cached_report_pdf(assessment_report(assessment), key=assessment.token)
+            archive.writestr(f"{_file_stem(assessment)}.pdf", pdf)
+    return buffer.getvalue()

@@ -1,0 +1,186 @@
+"""python manage.py seed_demo --assessments N
+
+Creates demo organisations and assessments across every stage, focus and status
+so a newcomer sees a populated admin. Idempotent: running it again with the same
+N creates nothing; a larger N adds only the difference.
+"""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.admin import CONSULTANTS_GROUP
+from assessments.advice import (
+    AI_FOCUSES,
+    CURRENT_STRUCTURES,
+    PAIN_POINTS,
+    STAGES,
+    STRUCTURES,
+    advise,
+    parse_answers,
+)
+from assessments.answers_file import assessment_fields, organization_fields
+from assessments.choices import Status
+from assessments.flow import SECTIONS
+from assessments.models import ROLE_KEYS, Assessment, Organization
+from assessments.services import advice_columns
+
+BATCH = 1000
+NAME_PARTS = (
+    (
+        "Northwind",
+        "Blue Harbor",
+        "Lumen",
+        "Quanta",
+        "Helvetia",
+        "Cobalt",
+        "Juniper",
+        "Redwood",
+        "Silverline",
+        "Atlas",
+        "Meridian",
+        "Polar",
+        "Orchid",
+        "Granite",
+    ),
+    (
+        "Analytics",
+        "Mobility",
+        "Retail",
+        "Insurance",
+        "Health",
+        "Logistics",
+        "Energy",
+        "Foods",
+        "Bank",
+        "Media",
+        "Robotics",
+        "Travel",
+        "Telecom",
+        "Games",
+    ),
+)
+EMPLOYEES = {
+    "small_startup": (5, 150),
+    "large_startup": (60, 1500),
+    "enterprise": (600, 60000),
+}
+STATUS_WEIGHTS = {
+    Status.DRAFT: 15,
+    Status.SUBMITTED: 35,
+    Status.IN_REVIEW: 25,
+    Status.REVIEWED: 25,
+}
+CONSULTANTS = ("demo-consultant-ana", "demo-consultant-ben", "demo-consultant-chloe")
+
+
+def _answers(rng: random.Random, index: int) -> dict:
+    stage = STAGES[index % len(STAGES)][0]
+    focus = AI_FOCUSES[(index // len(STAGES)) % len(AI_FOCUSES)][0]
+    low, high = EMPLOYEES[stage]
+    employees = rng.randint(low, high)
+    ml_staff = max(1, min(employees // 4, rng.randint(1, 12 + employees // 50)))
+    headcount = {role: rng.randint(0, ml_staff) for role in ROLE_KEYS}
+    while sum(headcount.values()) > employees:
+        role = rng.choice([r for r in ROLE_KEYS if headcount[r]])
+        headcount[role] -= 1
+    first, second = (rng.choice(part) for part in NAME_PARTS)
+    return {
+        "organization": {
+            "name": f"{first} {second} {index + 1}",
+            "industry": second.lower(),
+            "employees": employees,
+            "stage": stage,
+        },
+        "ai_focus": focus,
+        "ml_use_cases": rng.randint(0, 30),
+        "product_teams": rng.randint(1, 12),
+        "dedicated_ml_budget": rng.random() < 0.5,
+        "current_structure": rng.choice(CURRENT_STRUCTURES)[0],
+        "headcount": headcount,
+        "full_stack_data_scientists": rng.randint(0, headcount["data_scientist"]),
+        "pain_points": sorted(
+            rng.sample([key for key, _ in PAIN_POINTS], rng.randint(0, 3))
+        ),
+    }
+
+
+class Command(BaseCommand):
+    help = "Create demo assessments (idempotent) for a populated admin."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--assessments", type=int, default=200, metavar="N")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, assessments: int, seed: int, **options):
+        if not 0 <= assessments <= 1_000_000:
+            raise CommandError("--assessments must be between 0 and 1000000")
+        existing = Assessment.objects.filter(organization__is_demo=True).count()
+        if existing >= assessments:
+            self.stdout.write(f"{existing} demo assessments exist; nothing to do.")
+            return
+        consultants = self._consultants()
+        now = timezone.now()
+        for start in range(existing, assessments, BATCH):
+            stop = min(start + BATCH, assessments)
+            with transaction.atomic():
+                self._create(range(start, stop), seed, consultants, now)
+        self.stdout.write(f"Created {assessments - existing} demo assessments.")
+
+    def _consultants(self) -> list:
+        group = Group.objects.get(name=CONSULTANTS_GROUP)
+        users = []
+        for username in CONSULTANTS:
+            user, created = get_user_model().objects.get_or_create(
+                username=username, defaults={"is_staff": True}
+            )
+            if created:
+                user.set_unusable_password()  # demo names only; nobody logs in
+                user.save()
+                user.groups.add(group)
+            users.append(user)
+        return users
+
+    def _create(self, indexes: range, seed: int, consultants: list, now) -> None:
+        organizations, rows = [], []
+        for index in indexes:
+            # One generator per index: the same N always gives the same data.
+            rng = random.Random(seed * 1_000_003 + index)  # noqa: S311 (demo data)
+            answers = parse_answers(_answers(rng, index))
+            organization = Organization(**organization_fields(answers), is_demo=True)
+            organization.contact_name = f"Demo contact {index + 1}"
+            organization.contact_email = f"contact{index + 1}@example.com"
+            status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
+            assessment = Assessment(
+                **assessment_fields(answers),
+                status=status,
+                sections_saved=len(SECTIONS),
+            )
+            if status != Status.DRAFT:
+                columns = advice_columns(advise(answers))
+                for field, value in columns.items():
+                    setattr(assessment, field, value)
+                assessment.submitted_at = now - timedelta(
+                    minutes=rng.randint(0, 720_000)
+                )
+            if status in (Status.IN_REVIEW, Status.REVIEWED):
+                assessment.assigned_to = rng.choice(consultants)
+                assessment.internal_notes = "Demo: first call done."
+            if status == Status.REVIEWED and rng.random() < 0.2:
+                others = [
+                    k for k, _ in STRUCTURES if k != assessment.recommended_structure
+                ]
+                assessment.override_structure = rng.choice(others)
+                assessment.override_reason = "Demo: the client plans a reorganisation."
+                assessment.client_comment = "Let us talk through the hiring order."
+            organizations.append(organization)
+            rows.append(assessment)
+        Organization.objects.bulk_create(organizations)
+        for organization, assessment in zip(organizations, rows, strict=True):
+            assessment.organization = organization
+        Assessment.objects.bulk_create(rows)
