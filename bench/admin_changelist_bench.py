@@ -1,7 +1,8 @@
 """Benchmark the consultants' assessment list at a given size.
 
 Run against the database in DATABASE_URL (PostgreSQL for the real figure):
-  DATABASE_URL=postgres://... .venv/bin/python bench/admin_changelist_bench.py --assessments 100000
+  DATABASE_URL=postgres://... .venv/bin/python bench/admin_changelist_bench.py \
+      --assessments 100000
 Seeds demo data with seed_demo (idempotent), then prints, for a few typical
 list views, the median time of the whole admin request and its query count.
 """
