@@ -123,6 +123,9 @@ class Assessment(models.Model):
     # Filled on submit. The advice can always be recomputed from the answers and
     # the rulebook version; the structure is kept as a column to filter on.
     rulebook_version = models.CharField(max_length=20, blank=True)
+    # Keyed hash of the address that started it, to rate-limit new assessments
+    # without keeping the address itself.
+    created_from = models.CharField(max_length=64, blank=True, editable=False)
     recommended_structure = models.CharField(
         max_length=20, choices=Structure.choices, blank=True
     )
@@ -168,6 +171,7 @@ class Assessment(models.Model):
             "pain_points",
             "largest_gap_role",
             "largest_gap",
+            "created_from",
             "updated_at",
         ]
     )
@@ -182,6 +186,10 @@ class Assessment(models.Model):
                 fields=["status", "-submitted_at"], name="assessment_status_idx"
             ),
             models.Index(fields=["ai_focus"], name="assessment_focus_idx"),
+            models.Index(
+                fields=["created_from", "created_at"],
+                name="assessment_created_from_idx",
+            ),
             models.Index(
                 fields=["recommended_structure"], name="assessment_structure_idx"
             ),

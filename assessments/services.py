@@ -4,10 +4,14 @@ Each function takes keyword-only arguments, runs in one transaction and leaves
 the database unchanged when it raises.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from assessments.advice import Advice, Answers, advise
 from assessments.answers_file import assessment_answers, build_from_answers
@@ -54,8 +58,23 @@ def _lock_draft(assessment: Assessment) -> Assessment:
     return locked
 
 
-def assessment_start() -> Assessment:
-    return Assessment.objects.create()
+class TooManyStarts(Exception):
+    """This client address started too many assessments in the last hour."""
+
+
+def address_key(address: str) -> str:
+    """A keyed hash of a client address: enough to count, useless to read."""
+    return salted_hmac("assessment-start", address, algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def assessment_start(*, address: str) -> Assessment:
+    key = address_key(address)
+    since = timezone.now() - timedelta(hours=1)
+    recent = Assessment.objects.filter(created_from=key, created_at__gte=since)
+    if recent.count() >= settings.TEAMADVISOR_STARTS_PER_HOUR:
+        raise TooManyStarts(address)
+    return Assessment.objects.create(created_from=key)
 
 
 @transaction.atomic

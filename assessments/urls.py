@@ -20,6 +20,7 @@ register_converter(TokenConverter, "token")
 app_name = "assessments"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("healthz", views.healthz, name="healthz"),
     path("a/<token:token>/", views.resume, name="resume"),
     path("a/<token:token>/review/", views.review, name="review"),
     path("a/<token:token>/copy/", views.copy, name="copy"),

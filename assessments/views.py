@@ -3,6 +3,7 @@
 Thin views: load the assessment, call a service, render.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,9 +47,30 @@ def _resume_url(assessment: Assessment) -> str:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        assessment = services.assessment_start()
+        try:
+            assessment = services.assessment_start(address=client_address(request))
+        except services.TooManyStarts:
+            return render(request, "assessments/too_many.html", status=429)
         return redirect("assessments:section", assessment.token, SECTIONS[0].key)
     return render(request, "assessments/start.html", {"sections": SECTIONS})
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, trusting only the proxies we run ourselves."""
+    hops = settings.TEAMADVISOR_PROXY_HOPS
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and as the load test's ceiling: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_http_methods(["GET"])

@@ -166,6 +166,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# New assessments one client address may start per hour (429 beyond).
+TEAMADVISOR_STARTS_PER_HOUR = envint("TEAMADVISOR_STARTS_PER_HOUR", 20, minimum=1)
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 means
+# the app faces clients directly and REMOTE_ADDR is the client's address.
+TEAMADVISOR_PROXY_HOPS = envint("TEAMADVISOR_PROXY_HOPS", 0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
