@@ -132,10 +132,23 @@ def test_text_fields_never_fail_and_stay_escaped_everywhere(
 )
 def test_consultant_text_is_escaped_for_the_client(client, value):
     assessment = submitted_assessment()
-    assessment.override_structure = "centralized"
-    assessment.override_reason = value
-    assessment.client_comment = value
-    assessment.save()
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", password="x"))
+    change = reverse("admin:assessments_assessment_change", args=[assessment.pk])
+    response = admin.post(
+        change,
+        {
+            "status": "reviewed",
+            "assigned_to": "",
+            "override_structure": "centralized",
+            "override_reason": value,
+            "client_comment": value,
+            "internal_notes": value,
+            "_continue": "Save",
+        },
+    )
+    assert response.status_code == 302
+    _assert_escaped(admin.get(change).content.decode(), value)
     page = client.get(assessment.get_absolute_url()).content.decode()
     assert value not in page
     pdf = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
