@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -11,11 +12,16 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import exports, services
+from assessments.choices import Status
 from assessments.flow import SECTIONS
 from assessments.models import Assessment, Organization
 from assessments.selectors import assessment_report
 
 CONSULTANTS_GROUP = "Consultants"
+DRAFT_READONLY = ["status", "override_structure", "override_reason", "client_comment"]
+# Rendering PDFs happens inside the request; keep one export well under a
+# worker timeout.
+MAX_PDF_EXPORT = 200
 
 
 class ConsultantFilter(admin.SimpleListFilter):
@@ -45,6 +51,12 @@ class ReviewForm(forms.ModelForm):
             "client_comment": "Shown to the client in the report and the PDF.",
             "internal_notes": "Only consultants see these. Never shown to the client.",
         }
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        if status not in services.allowed_statuses(self.instance.status):
+            raise forms.ValidationError(services.STATUS_ERROR)
+        return status
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +108,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = ["export_csv", "export_answers", "export_pdfs"]
-    readonly_fields = ["client_links", "answers_view", "advice_view", "history_view"]
+    readonly_fields = ["client_links", "answers_view", "advice_view", "review_history"]
     fieldsets = [
         ("Client", {"fields": ["client_links"]}),
         (
@@ -114,7 +126,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         ),
         ("Advice", {"fields": ["advice_view"]}),
         ("Answers", {"fields": ["answers_view"]}),
-        ("History", {"fields": ["history_view"]}),
+        ("History", {"fields": ["review_history"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -127,8 +139,16 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_draft:
-            return [*self.readonly_fields, "status"]
+            # Nothing to override or comment on before the client submits.
+            return [*self.readonly_fields, *DRAFT_READONLY]
         return self.readonly_fields
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Old versions can be looked at, not restored: a revert would bypass
+        # the review rules (and could turn a submitted assessment into a draft).
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         services.assessment_save_review(assessment=obj, by=request.user)
@@ -163,10 +183,8 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     @admin.display(description="links")
     def client_links(self, obj: Assessment) -> str:
         if obj.is_draft:
-            return format_html(
-                "Draft, not submitted yet. <a href='{}'>Client's private link</a>",
-                obj.get_absolute_url(),
-            )
+            # No private link: it would let a consultant edit the client's answers.
+            return "Draft: the client has not submitted yet."
         return format_html(
             "<a href='{}'>Client's report</a> · <a href='{}'>Download PDF</a>",
             obj.get_absolute_url(),
@@ -186,7 +204,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         return render_to_string("admin/assessments/advice.html", {"report": report})
 
     @admin.display(description="history")
-    def history_view(self, obj: Assessment) -> str:
+    def review_history(self, obj: Assessment) -> str:
         records = list(
             obj.history.select_related("history_user").order_by("history_id")
         )
@@ -227,10 +245,17 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Download team-plan PDFs (ZIP)", permissions=["view"])
     def export_pdfs(self, request, queryset):
-        drafts = queryset.filter(status="draft").count()
-        if drafts == queryset.count():
+        submitted = queryset.exclude(status=Status.DRAFT).count()
+        if submitted == 0:
             self.message_user(
                 request, "Drafts have no team plan yet.", level=messages.WARNING
+            )
+            return None
+        if submitted > MAX_PDF_EXPORT:
+            self.message_user(
+                request,
+                f"Select at most {MAX_PDF_EXPORT} submitted assessments per export.",
+                level=messages.WARNING,
             )
             return None
         return self._download(exports.pdfs_zip(queryset), "application/zip", "zip")
@@ -247,5 +272,5 @@ class OrganizationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # Organisation details are the client's answers; consultants only read.
-        return request.user.is_superuser
+        # Organisation details are the client's answers: nobody edits them here.
+        return False

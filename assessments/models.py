@@ -17,7 +17,6 @@ from assessments.advice.domain import (
 from assessments.choices import (
     AiFocus,
     CurrentStructure,
-    PainPoint,
     Role,
     Stage,
     Status,
@@ -274,6 +273,3 @@ class Assessment(models.Model):
 
     def headcount(self) -> dict[str, int | None]:
         return {role: getattr(self, role) for role in ROLE_KEYS}
-
-    def pain_point_labels(self) -> list[str]:
-        return [PainPoint(key).label for key in self.pain_points]

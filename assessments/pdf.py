@@ -79,10 +79,17 @@ def cached_report_pdf(report: Report, *, key: str) -> bytes:
     ``key`` names the owner (the assessment token: unique, never reused); the
     report's revision hash changes with the answers, the rulebook or the layout.
     """
-    name = f"team-plans/{key}/{report.revision}.pdf"
+    folder = f"team-plans/{key}"
+    name = f"{folder}/{report.revision}.pdf"
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
             return handle.read()
     data = render_report_pdf(report)
     default_storage.save(name, ContentFile(data))
+    # Two first downloads at once both render; the storage renames the second
+    # copy. Keep one file per owner: drop that copy and older revisions.
+    _dirs, files = default_storage.listdir(folder)
+    for file in files:
+        if f"{folder}/{file}" != name:
+            default_storage.delete(f"{folder}/{file}")
     return data

@@ -33,6 +33,10 @@ REVIEW_FIELDS = (
     "internal_notes",
 )
 REVIEW_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEWED)
+STATUS_ERROR = (
+    "Only the client submits a draft, and a submitted assessment cannot become "
+    "a draft again."
+)
 
 
 def allowed_statuses(current: str) -> tuple[str, ...]:
@@ -42,7 +46,9 @@ def allowed_statuses(current: str) -> tuple[str, ...]:
 
 def advice_columns(advice: Advice) -> dict[str, object]:
     """The advice facts kept as columns, for the consultants' list and filters."""
-    largest = max(advice.roles, key=lambda role: role.gap)  # first on ties
+    # Roles covered part-time are not hires, so they are not gaps to show.
+    hires = [role for role in advice.roles if not role.covered_part_time]
+    largest = max(hires, key=lambda role: role.gap)  # first on ties
     return {
         "rulebook_version": advice.rulebook_version,
         "recommended_structure": advice.structure.key,
@@ -67,14 +73,19 @@ def address_key(address: str) -> str:
     return salted_hmac("assessment-start", address, algorithm="sha256").hexdigest()
 
 
-@transaction.atomic
-def assessment_start(*, address: str) -> Assessment:
+def _check_start_limit(address: str) -> str:
+    """The address key, once we know this address may start another one."""
     key = address_key(address)
     since = timezone.now() - timedelta(hours=1)
     recent = Assessment.objects.filter(created_from=key, created_at__gte=since)
     if recent.count() >= settings.TEAMADVISOR_STARTS_PER_HOUR:
         raise TooManyStarts(address)
-    return Assessment.objects.create(created_from=key)
+    return key
+
+
+@transaction.atomic
+def assessment_start(*, address: str) -> Assessment:
+    return Assessment.objects.create(created_from=_check_start_limit(address))
 
 
 @transaction.atomic
@@ -90,11 +101,13 @@ def assessment_save_section(
     else:
         # Only this section's columns: another tab may have saved other sections.
         # No history row: the history is for the consultants' review.
-        saved.skip_history_when_saving = True
-        saved.save(update_fields=[*form.Meta.fields, "updated_at"])
-    locked.skip_history_when_saving = True
+        saved.save_without_historical_record(
+            update_fields=[*form.Meta.fields, "updated_at"]
+        )
     locked.sections_saved = max(locked.sections_saved, section_index + 1)
-    locked.save(update_fields=["organization", "sections_saved", "updated_at"])
+    locked.save_without_historical_record(
+        update_fields=["organization", "sections_saved", "updated_at"]
+    )
     assessment.refresh_from_db()
 
 
@@ -129,17 +142,20 @@ def assessment_create_from_answers(
 
 
 @transaction.atomic
-def assessment_copy(*, assessment: Assessment) -> Assessment:
+def assessment_copy(*, assessment: Assessment, address: str) -> Assessment:
     """A new draft with the same answers, for a client to revise and resubmit.
 
     The organisation row is copied too: the submitted assessment keeps the
     answers it was advised on even if the copy renames or resizes the company.
     """
+    key = _check_start_limit(address)  # a copy is a new start too
     source = assessment.organization
     copy = assessment_create_from_answers(answers=assessment_answers(assessment))
     copy.organization.contact_name = source.contact_name
     copy.organization.contact_email = source.contact_email
     copy.organization.save(update_fields=["contact_name", "contact_email"])
+    copy.created_from = key
+    copy.save(update_fields=["created_from"])
     return copy
 
 
@@ -152,12 +168,7 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
     """
     stored = Assessment.objects.values_list("status", flat=True).get(pk=assessment.pk)
     if assessment.status not in allowed_statuses(stored):
-        raise ValidationError(
-            {
-                "status": "Only the client submits a draft, and a submitted "
-                "assessment cannot become a draft again."
-            }
-        )
+        raise ValidationError({"status": STATUS_ERROR})
     assessment.override_reason = assessment.override_reason.strip()
     assessment.full_clean(exclude=["organization"])
     assessment._history_user = by

@@ -3,6 +3,8 @@
 Thin views: load the assessment, call a service, render.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,9 +114,12 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
         assessment, request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
-        services.assessment_save_section(
-            assessment=assessment, section_index=index, form=form
-        )
+        try:
+            services.assessment_save_section(
+                assessment=assessment, section_index=index, form=form
+            )
+        except services.NotADraft:  # submitted from another tab meanwhile
+            return redirect(assessment.get_absolute_url())
         if request.POST.get("action") == "back" and index > 0:
             return redirect("assessments:section", token, SECTIONS[index - 1].key)
         if index + 1 < len(SECTIONS):
@@ -150,7 +155,9 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     else:
         warnings = answer_warnings(answers)
         if request.method == "POST":
-            services.assessment_submit(assessment=assessment)
+            # On a double click the first request submits; the second finds it done.
+            with contextlib.suppress(services.NotADraft):
+                services.assessment_submit(assessment=assessment)
             return redirect(assessment.get_absolute_url())
     return render(
         request,
@@ -171,7 +178,12 @@ def copy(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _get_assessment(token)
     if assessment.is_draft:
         return redirect(_resume_url(assessment))
-    new = services.assessment_copy(assessment=assessment)
+    try:
+        new = services.assessment_copy(
+            assessment=assessment, address=client_address(request)
+        )
+    except services.TooManyStarts:
+        return render(request, "assessments/too_many.html", status=429)
     return redirect("assessments:review", new.token)
 
 

@@ -16,6 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if "DATABASE_URL" not in os.environ:
+    # It seeds demo rows: never into a database that was not named on purpose.
+    sys.exit("Set DATABASE_URL to a database for benchmarks (see the docstring).")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 import django  # noqa: E402

@@ -30,6 +30,8 @@ ensure_python() {
     exit 1
   fi
   if [ ! -x .venv/bin/python ]; then
+    # Debian's own python3 ships venv's pip bootstrap in a separate package.
+    "$python" -c 'import ensurepip' 2>/dev/null || ensure_debian_packages python3-venv
     "$python" -m venv .venv
   fi
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null

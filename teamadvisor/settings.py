@@ -77,6 +77,11 @@ AXES_FAILURE_LIMIT = envint("DJANGO_AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The same notion of "client address" as the start rate limit: behind our
+# proxies, the proxy's own address would lock everybody out at once.
+AXES_CLIENT_IP_CALLABLE = "assessments.views.client_address"
+# Reverting a review to an old version would bypass the review form's rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 ROOT_URLCONF = "teamadvisor.urls"

@@ -463,3 +463,53 @@ def test_create_consultant_refuses_a_weak_password(monkeypatch):
 
 def test_permission_codenames_exist():
     assert Permission.objects.filter(codename="view_historicalassessment").exists()
+
+
+def test_history_page_of_an_assessment_opens(consultant_client):
+    assessment = submitted_assessment()
+    url = reverse("admin:assessments_assessment_history", args=[assessment.pk])
+    assert consultant_client.get(url).status_code == 200
+
+
+def test_reverting_to_an_old_version_is_refused(consultant_client):
+    assessment = submitted_assessment()
+    record = assessment.history.earliest("history_date")  # still a draft then
+    url = reverse(
+        "admin:assessments_assessment_simple_history",
+        args=[assessment.pk, record.history_id],
+    )
+    assert consultant_client.get(url).status_code == 200  # looking is fine
+    response = consultant_client.post(url, _review_data(record.instance))
+    assert response.status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.status == Status.SUBMITTED
+
+
+def test_draft_review_shows_no_private_link_and_no_override(consultant_client):
+    draft = draft_assessment()
+    page = consultant_client.get(_change_url(draft)).content.decode()
+    assert draft.token not in page
+    assert 'name="override_structure"' not in page
+    assert 'name="internal_notes"' in page  # notes and assignment stay open
+
+
+def test_nobody_edits_organisation_answers_in_the_admin(consultant_client):
+    assessment = submitted_assessment()
+    url = reverse(
+        "admin:assessments_organization_change", args=[assessment.organization_id]
+    )
+    response = consultant_client.post(
+        url, {"name": "Hacked", "employees": "1", "stage": "enterprise"}
+    )
+    assert response.status_code == 403
+    assessment.organization.refresh_from_db()
+    assert assessment.organization.name == "Acme Analytics"
+
+
+def test_largest_gap_ignores_roles_covered_part_time(consultant_client):
+    # Small startup with a full-stack data scientist: MLOps gap 2 is covered.
+    assessment = submitted_assessment(**example("small-product-startup"))
+    assert (assessment.largest_gap_role, assessment.largest_gap) == (
+        "data_scientist",
+        1,
+    )

@@ -176,3 +176,5 @@ def test_changed_answers_or_rulebook_make_a_new_pdf(client, monkeypatch):
     monkeypatch.setattr("assessments.report.LAYOUT_VERSION", "test-new-layout")
     _download(client, assessment)
     assert len(renders) == 3
+    _dirs, files = default_storage.listdir(f"team-plans/{assessment.token}")
+    assert len(files) == 1  # older revisions are removed

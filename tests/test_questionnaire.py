@@ -305,3 +305,18 @@ def test_forms_carry_csrf_protection(post_data):
     assessment = draft_assessment()
     response = strict.post(_section_url(assessment, "goals"), post_data["goals"])
     assert response.status_code == 403
+
+
+def test_double_submit_and_late_section_save_do_not_fail(client, post_data):
+    assessment = draft_assessment()
+    review_url = reverse("assessments:review", args=[assessment.token])
+    stale = Assessment.objects.get(pk=assessment.pk)
+    assert client.post(review_url).status_code == 302
+    # A second tab still holding the draft: the service refuses, the view redirects.
+    from assessments import services
+
+    with pytest.raises(services.NotADraft):
+        services.assessment_submit(assessment=stale)
+    assert client.post(review_url).status_code == 302
+    response = client.post(_section_url(assessment, "goals"), post_data["goals"])
+    assert response["Location"] == assessment.get_absolute_url()

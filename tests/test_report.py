@@ -65,7 +65,7 @@ def test_report_escapes_client_text(client):
 
 def test_draft_private_link_does_not_show_a_report(client):
     assessment = submitted_assessment()
-    draft = services.assessment_copy(assessment=assessment)
+    draft = services.assessment_copy(assessment=assessment, address="203.0.113.1")
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 302
     pdf = client.get(reverse("assessments:report_pdf", args=[draft.token]))

@@ -84,7 +84,9 @@ def test_text_fields_never_fail_and_stay_escaped_everywhere(
     value,
     recording_server,  # noqa: F811
 ):
-    _port, requests = recording_server
+    port, requests = recording_server
+    # Inputs that name a local server point at the one that records requests.
+    value = value.replace("127.0.0.1:9/", f"127.0.0.1:{port}/")
     staff = User.objects.create_superuser("root", password="x")
     assessment = draft_assessment()
     for field in TEXT_FIELDS:
@@ -122,7 +124,8 @@ def test_text_fields_never_fail_and_stay_escaped_everywhere(
         changelist, {"action": "export_csv", "_selected_action": [assessment.pk]}
     )
     (row,) = csv.DictReader(io.StringIO(exported.content.decode()))
-    assert not row["organisation"].startswith(("=", "+", "-", "@", "\t", "\r"))
+    for column in ("organisation", "industry"):
+        assert not row[column].startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
 @pytest.mark.parametrize(
@@ -278,3 +281,34 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_copying_counts_against_the_start_limit(settings):  # noqa: F811
+    settings.TEAMADVISOR_STARTS_PER_HOUR = 1
+    done = submitted_assessment()
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    copy_url = reverse("assessments:copy", args=[done.token])
+    assert client.post(copy_url).status_code == 302
+    assert client.post(copy_url).status_code == 429
+    assert Assessment.objects.count() == 2
+
+
+def test_admin_lockout_counts_the_client_behind_the_proxy(client, settings):  # noqa: F811
+    settings.TEAMADVISOR_PROXY_HOPS = 1
+    User.objects.create_user("carla", password="a-long-test-password", is_staff=True)
+    login = reverse("admin:login")
+    for _ in range(5):
+        client.post(
+            login,
+            {"username": "carla", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.66",
+        )
+    # Another client behind the same proxy still logs in.
+    response = client.post(
+        login,
+        {"username": "carla", "password": "a-long-test-password"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.77",
+    )
+    assert response.status_code == 302

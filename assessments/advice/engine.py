@@ -75,7 +75,8 @@ def _threshold_warnings(
             extra = {
                 "rule": decision.row.id,
                 "other_teams": other,
-                "other_structure": flipped.structure,
+                "other_structure": label(STRUCTURES, flipped.structure),
+                "structure_label": label(STRUCTURES, decision.structure),
             }
             warnings.append(render(book.threshold_warning.text, {**env, **extra}))
     return tuple(warnings)

@@ -141,7 +141,11 @@ def test_rule_expressions_and_texts_work_for_every_structure(rule):
     extra = {"value": 1, "rule": "S-X", "other_teams": 1, "roles": "data_engineer"}
     for structure in load_rulebook().structures:
         env = facts(
-            make_answers(), structure=structure, other_structure="hybrid", **extra
+            make_answers(),
+            structure=structure,
+            other_structure="Hybrid",
+            structure_label="Centralized",
+            **extra,
         )
         rule.applies(env)
         if formula := getattr(rule, "formula", None):

@@ -88,16 +88,16 @@ def test_s_small_product_does_not_read_product_teams():
 
 def threshold_warnings(stage: str, focus: str, teams: int) -> list[str]:
     answers = make_answers(stage=stage, ai_focus=focus, product_teams=teams)
-    return [w for w in advise(answers).warnings if "on the edge of rule" in w]
+    return [w for w in advise(answers).warnings if "sits on a threshold of rule" in w]
 
 
 @pytest.mark.parametrize(
     ("stage", "focus", "teams", "other", "flipped"),
     [
-        ("large_startup", "balanced", 2, 3, "hybrid"),
-        ("large_startup", "balanced", 3, 2, "decentralized"),
-        ("enterprise", "product", 1, 2, "hybrid"),
-        ("enterprise", "product", 2, 1, "centralized_product"),
+        ("large_startup", "balanced", 2, 3, "Hybrid: core team plus squads"),
+        ("large_startup", "balanced", 3, 2, "Decentralized squads"),
+        ("enterprise", "product", 1, 2, "Hybrid: core team plus squads"),
+        ("enterprise", "product", 2, 1, "Central ML product team"),
     ],
     ids=[
         "S-LARGE-BALANCED-2",
@@ -108,10 +108,8 @@ def threshold_warnings(stage: str, focus: str, teams: int) -> list[str]:
 )
 def test_w_threshold_warns_next_to_threshold(stage, focus, teams, other, flipped):
     (warning,) = threshold_warnings(stage, focus, teams)
-    assert f"{teams} product teams" in warning
-    assert (
-        f"with {other} product teams the recommendation would be {flipped}" in warning
-    )
+    assert f"a product-team count of {other} instead of {teams}" in warning
+    assert f"to {flipped}." in warning
 
 
 @pytest.mark.parametrize(
