@@ -17,6 +17,10 @@ from assessments.flow import SECTIONS
 from assessments.models import Assessment, Organization
 from assessments.selectors import assessment_report
 
+admin.site.site_header = "TeamAdvisor consultants"
+admin.site.site_title = "TeamAdvisor admin"
+admin.site.index_title = "Client assessments"
+
 CONSULTANTS_GROUP = "Consultants"
 DRAFT_READONLY = ["status", "override_structure", "override_reason", "client_comment"]
 # Rendering PDFs happens inside the request; keep one export well under a
@@ -128,6 +132,10 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         ("Answers", {"fields": ["answers_view"]}),
         ("History", {"fields": ["review_history"]}),
     ]
+
+    def view_on_site(self, obj: Assessment) -> str | None:
+        # A draft's private link would let a consultant edit the client's answers.
+        return None if obj.is_draft else obj.get_absolute_url()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (

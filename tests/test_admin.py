@@ -246,6 +246,7 @@ def test_default_ordering_is_newest_submission_first(consultant_client, varied):
 def test_detail_page_shows_answers_advice_and_client_links(consultant_client):
     assessment = submitted_assessment(**example("balanced-large-startup"))
     page = consultant_client.get(_change_url(assessment)).content.decode()
+    assert "View on site" in page
     assert "Northwind Mobility" in page
     assert "TeamAdvisor recommends: Hybrid: core team plus squads" in page
     assert "S-LARGE-BALANCED" in page
@@ -489,6 +490,7 @@ def test_draft_review_shows_no_private_link_and_no_override(consultant_client):
     draft = draft_assessment()
     page = consultant_client.get(_change_url(draft)).content.decode()
     assert draft.token not in page
+    assert "View on site" not in page
     assert 'name="override_structure"' not in page
     assert 'name="internal_notes"' in page  # notes and assignment stay open
 
