@@ -60,7 +60,7 @@ def advice_columns(advice: Advice) -> dict[str, object]:
 def _lock_draft(assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status != Status.DRAFT:
-        raise NotADraft(assessment.token)
+        raise NotADraft(assessment.pk)  # never the token: it may reach logs
     return locked
 
 
