@@ -515,3 +515,20 @@ def test_largest_gap_ignores_roles_covered_part_time(consultant_client):
         "data_scientist",
         1,
     )
+
+
+def test_unfiltered_list_on_postgresql_is_not_counted_row_by_row(
+    consultant_client, consultant, monkeypatch
+):
+    _bulk_assessments(30, consultant)
+    monkeypatch.setattr("assessments.admin.ESTIMATE_ABOVE", 0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE assessments_assessment")
+    with CaptureQueriesContext(connection) as queries:
+        consultant_client.get(CHANGELIST)
+    counted = any("COUNT(*)" in q["sql"] for q in queries.captured_queries)
+    assert counted == (connection.vendor != "postgresql")
+    with CaptureQueriesContext(connection) as queries:
+        consultant_client.get(f"{CHANGELIST}?status__exact=submitted")
+    assert any("COUNT(*)" in q["sql"] for q in queries.captured_queries)
