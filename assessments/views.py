@@ -155,8 +155,10 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     else:
         warnings = answer_warnings(answers)
         if request.method == "POST":
-            # On a double click the first request submits; the second finds it done.
-            with contextlib.suppress(services.NotADraft):
+            # A double click: the first request submits, the second finds it
+            # done. Answers changed meanwhile in another tab: the redirect leads
+            # back here, where the errors show.
+            with contextlib.suppress(services.NotADraft, AnswersInvalid):
                 services.assessment_submit(assessment=assessment)
             return redirect(assessment.get_absolute_url())
     return render(

@@ -143,15 +143,19 @@ def test_fetcher_serves_project_static_files_and_data_urls():
     assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
 
 
-def test_repeat_download_serves_the_stored_pdf(client, monkeypatch):
-    assessment = submitted_assessment()
-    renders = []
+@pytest.fixture
+def renders(monkeypatch) -> list:
+    """One entry per PDF actually rendered (not served from storage)."""
+    calls = []
     real = pdf_module.render_report_pdf
     monkeypatch.setattr(
-        pdf_module,
-        "render_report_pdf",
-        lambda report: renders.append(1) or real(report),
+        pdf_module, "render_report_pdf", lambda report: calls.append(1) or real(report)
     )
+    return calls
+
+
+def test_repeat_download_serves_the_stored_pdf(client, renders):
+    assessment = submitted_assessment()
     first = _download(client, assessment)
     second = _download(client, assessment)
     assert first == second
@@ -160,15 +164,8 @@ def test_repeat_download_serves_the_stored_pdf(client, monkeypatch):
     assert len(files) == 1
 
 
-def test_changed_answers_or_rulebook_make_a_new_pdf(client, monkeypatch):
+def test_changed_answers_or_rulebook_make_a_new_pdf(client, renders, monkeypatch):
     assessment = submitted_assessment()
-    renders = []
-    real = pdf_module.render_report_pdf
-    monkeypatch.setattr(
-        pdf_module,
-        "render_report_pdf",
-        lambda report: renders.append(1) or real(report),
-    )
     _download(client, assessment)
     Organization.objects.filter(pk=assessment.organization_id).update(name="Renamed")
     assert "Renamed" in _text(_download(client, assessment))
