@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import exports, services
 from assessments.choices import Status
-from assessments.flow import SECTIONS
+from assessments.flow import answer_rows
 from assessments.models import Assessment, Organization
 from assessments.selectors import assessment_report
 
@@ -229,7 +229,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="answers")
     def answers_view(self, obj: Assessment) -> str:
-        rows = [(section, section.rows(obj)) for section in SECTIONS]
+        rows = answer_rows(obj)
         return render_to_string("admin/assessments/answers.html", {"answers": rows})
 
     @admin.display(description="advice")

@@ -42,18 +42,15 @@ def assessment_answers(assessment: Assessment) -> Answers:
     return parse_answers(assessment_to_answers(assessment))
 
 
-def organization_fields(answers: Answers) -> dict[str, Any]:
-    org = answers.organization
-    return {
-        "name": org.name,
-        "industry": org.industry,
-        "employees": org.employees,
-        "stage": org.stage,
-    }
-
-
-def assessment_fields(answers: Answers) -> dict[str, Any]:
+def build_from_answers(answers: Answers) -> tuple[Organization, Assessment]:
+    """Unsaved rows holding ``answers``; the caller saves them."""
     data = answers.to_dict()
+    organization = Organization(**data["organization"])
+    assessment = Assessment(organization=organization, **_assessment_fields(data))
+    return organization, assessment
+
+
+def _assessment_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "ai_focus": data["ai_focus"],
         "ml_use_cases": data["ml_use_cases"],
@@ -64,10 +61,3 @@ def assessment_fields(answers: Answers) -> dict[str, Any]:
         "full_stack_data_scientists": data["full_stack_data_scientists"],
         "pain_points": list(data["pain_points"]),
     }
-
-
-def build_from_answers(answers: Answers) -> tuple[Organization, Assessment]:
-    """Unsaved rows holding ``answers``; the caller saves them."""
-    organization = Organization(**organization_fields(answers))
-    assessment = Assessment(organization=organization, **assessment_fields(answers))
-    return organization, assessment

@@ -46,6 +46,16 @@ class Section:
         return rows
 
 
+def answer_rows(
+    assessment: Assessment, *, answers_only: bool = False
+) -> list[tuple[Section, list[tuple[str, str]]]]:
+    """Every section with its (question, answer) rows, for read-only views."""
+    return [
+        (section, section.rows(assessment, answers_only=answers_only))
+        for section in SECTIONS
+    ]
+
+
 def _display(field: forms.Field, value) -> str:
     if value is None or value == "":
         return "—"
@@ -54,9 +64,7 @@ def _display(field: forms.Field, value) -> str:
     if isinstance(value, list):
         labels = dict(field.choices)
         return ", ".join(str(labels.get(item, item)) for item in value) or "None"
-    if getattr(field, "choices", None) and not isinstance(
-        field, forms.TypedChoiceField
-    ):
+    if getattr(field, "choices", None):
         return str(dict(field.choices).get(value, value))
     return str(value)
 

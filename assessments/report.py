@@ -4,6 +4,7 @@ Nothing here touches the database, so the command line renders the same report
 from an answers file as the web does from an assessment.
 """
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from datetime import date
 
 from assessments.advice import Advice, Answers, RoleAdvice, advise, load_rulebook
 from assessments.answers_file import build_from_answers
-from assessments.flow import SECTIONS, Section
+from assessments.flow import Section, answer_rows
 
 # Bump when the report templates change what a PDF shows, so cached PDFs of
 # unchanged answers are rendered again.
@@ -99,19 +100,12 @@ def build_chart(roles: tuple[RoleAdvice, ...]) -> Chart:
     )
 
 
-def _answer_rows(answers: Answers) -> tuple:
-    _organization, assessment = build_from_answers(answers)
-    return tuple(
-        (section, section.rows(assessment, answers_only=True)) for section in SECTIONS
-    )
-
-
 def _revision(advice: Advice, answers: Answers, consultant: ConsultantView | None):
     content = {
         "layout": LAYOUT_VERSION,
         "answers": answers.to_dict(),
         "rulebook": advice.rulebook_version,
-        "consultant": consultant.__dict__ if consultant else None,
+        "consultant": dataclasses.asdict(consultant) if consultant else None,
     }
     encoded = json.dumps(content, sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()[:32]
@@ -130,7 +124,10 @@ def build_report(
         organization_name=answers.organization.name,
         answers=answers,
         advice=advice,
-        answer_rows=_answer_rows(answers),
+        # Unsaved rows: the command line renders reports without a database.
+        answer_rows=tuple(
+            answer_rows(build_from_answers(answers)[1], answers_only=True)
+        ),
         chart=build_chart(advice.roles),
         hiring_order=tuple(sorted(gaps, key=lambda role: role.priority)),
         advised_on=advised_on,

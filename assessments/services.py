@@ -127,15 +127,13 @@ def assessment_submit(*, assessment: Assessment) -> Answers:
 
 
 @transaction.atomic
-def assessment_create_from_answers(
-    *, answers: Answers, sections_saved: int = len(SECTIONS)
-) -> Assessment:
+def assessment_create_from_answers(*, answers: Answers) -> Assessment:
     """A new draft holding ``answers``, ready for review."""
     organization, assessment = build_from_answers(answers)
     organization.full_clean()
     organization.save()
     assessment.organization = organization
-    assessment.sections_saved = sections_saved
+    assessment.sections_saved = len(SECTIONS)
     assessment.full_clean()
     assessment.save()
     return assessment

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import services
 from assessments.advice import AnswersInvalid, answer_warnings
 from assessments.answers_file import assessment_answers
-from assessments.flow import SECTIONS, STEP_TITLES, section_by_key, section_for_path
+from assessments.flow import (
+    SECTIONS,
+    STEP_TITLES,
+    answer_rows,
+    section_by_key,
+    section_for_path,
+)
 from assessments.models import Assessment
 from assessments.pdf import cached_report_pdf
 from assessments.selectors import assessment_report
@@ -166,7 +172,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         "assessments/review.html",
         {
             "assessment": assessment,
-            "answers": _answer_rows(assessment),
+            "answers": answer_rows(assessment),
             "errors": errors,
             "warnings": warnings,
             **_progress(len(SECTIONS)),
@@ -187,7 +193,3 @@ def copy(request: HttpRequest, token: str) -> HttpResponse:
     except services.TooManyStarts:
         return render(request, "assessments/too_many.html", status=429)
     return redirect("assessments:review", new.token)
-
-
-def _answer_rows(assessment: Assessment) -> list[tuple]:
-    return [(section, section.rows(assessment)) for section in SECTIONS]

@@ -24,7 +24,7 @@ from assessments.advice import (
     advise,
     parse_answers,
 )
-from assessments.answers_file import assessment_fields, organization_fields
+from assessments.answers_file import build_from_answers
 from assessments.choices import Status
 from assessments.flow import SECTIONS
 from assessments.models import ROLE_KEYS, Assessment, Organization
@@ -152,15 +152,13 @@ class Command(BaseCommand):
             # One generator per index: the same N always gives the same data.
             rng = random.Random(seed * 1_000_003 + index)  # noqa: S311 (demo data)
             answers = parse_answers(_answers(rng, index))
-            organization = Organization(**organization_fields(answers), is_demo=True)
+            organization, assessment = build_from_answers(answers)
+            organization.is_demo = True
             organization.contact_name = f"Demo contact {index + 1}"
             organization.contact_email = f"contact{index + 1}@example.com"
             status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
-            assessment = Assessment(
-                **assessment_fields(answers),
-                status=status,
-                sections_saved=len(SECTIONS),
-            )
+            assessment.status = status
+            assessment.sections_saved = len(SECTIONS)
             if status != Status.DRAFT:
                 columns = advice_columns(advise(answers))
                 for field, value in columns.items():
