@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject, ModelChange
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from assessments import exports, services
-from assessments.choices import Status
+from assessments.choices import Status, Structure
 from assessments.flow import answer_rows
-from assessments.models import Assessment, Organization
+from assessments.models import Assessment, Organization, effective_structure
 from assessments.selectors import assessment_report
 
 admin.site.site_header = "TeamAdvisor consultants"
@@ -70,6 +72,24 @@ class ConsultantFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StructureFilter(admin.SimpleListFilter):
+    """The structure the client is told: the consultant's override, else ours."""
+
+    title = "structure"
+    parameter_name = "structure"
+
+    def lookups(self, request, model_admin):
+        return Structure.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            # The same expression as the index on it (see Assessment.Meta).
+            return queryset.alias(structure=effective_structure()).filter(
+                structure=self.value()
+            )
+        return queryset
+
+
 class ReviewForm(forms.ModelForm):
     """Only the review fields; the model's ``clean`` enforces the override rule."""
 
@@ -106,6 +126,44 @@ class ReviewForm(forms.ModelForm):
             ).distinct()
 
 
+def _history_value(field, value) -> str:
+    if isinstance(value, DeletedObject):
+        # simple-history also stands for an empty foreign key this way.
+        return "" if value.pk is None else str(value)
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "get_username"):
+        return value.get_username()
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+class ReviewHistoryHelper(HistoricalRecordContextHelper):
+    """Changes as a consultant reads them: field names, choice labels, usernames."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        return _history_value(field, value) or "—"
+
+
+def review_changes(record, previous) -> list[ModelChange]:
+    """The review fields ``record`` changed since ``previous``, in form order.
+
+    Each has the field's label, and the old and new values as escaped text.
+    """
+    delta = record.diff_against(
+        previous, included_fields=services.REVIEW_FIELDS, foreign_keys_are_objs=True
+    )
+    helper = ReviewHistoryHelper(Assessment, record)
+    return [
+        helper.format_delta_change(change)
+        for change in sorted(
+            delta.changes, key=lambda c: services.REVIEW_FIELDS.index(c.field)
+        )
+    ]
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(SimpleHistoryAdmin):
     form = ReviewForm
@@ -123,7 +181,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "status",
         "organization__stage",
         "ai_focus",
-        "recommended_structure",
+        StructureFilter,
         ConsultantFilter,
         ("submitted_at", admin.DateFieldListFilter),
     ]
@@ -133,7 +191,9 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "organization__contact_email",
     ]
     date_hierarchy = "submitted_at"
-    ordering = ["-submitted_at", "-id"]
+    # Newest submission first and drafts (no date yet) last, on every database:
+    # PostgreSQL would put NULLs first in a descending order.
+    ordering = [F("submitted_at").desc(nulls_last=True), "-id"]
     list_select_related = ["organization", "assigned_to"]
     # Counting every assessment on each page is what makes big lists slow.
     show_full_result_count = False
@@ -173,6 +233,13 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # assessments come from clients
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_view_history_permission(request, obj):
+            return fieldsets
+        # The same permission as the history page (see settings).
+        return [(name, opts) for name, opts in fieldsets if name != "History"]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_draft:
             # Nothing to override or comment on before the client submits.
@@ -199,7 +266,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     def stage(self, obj: Assessment) -> str:
         return obj.organization.get_stage_display() if obj.organization else "—"
 
-    @admin.display(description="structure", ordering="recommended_structure")
+    @admin.display(description="structure", ordering=effective_structure())
     def structure(self, obj: Assessment) -> str:
         if obj.override_structure:
             return (
@@ -242,20 +309,26 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     @admin.display(description="history")
     def review_history(self, obj: Assessment) -> str:
         records = list(
-            obj.history.select_related("history_user").order_by("history_id")
+            obj.history.select_related("history_user", "assigned_to").order_by(
+                "history_id"
+            )
         )
         changes = []
-        for previous, record in zip([None, *records], records, strict=False):
-            if previous is None:
-                fields = [("status", "", record.get_status_display())]
-            else:
-                delta = record.diff_against(previous)
-                fields = [(c.field, c.old, c.new) for c in delta.changes]
+        if records:
+            first = records[0]
+            created = ModelChange("Status", "—", first.get_status_display())
+            changes.append({"record": first, "fields": [created]})
+        for previous, record in zip(records, records[1:], strict=False):
+            fields = review_changes(record, previous)
             if fields:
                 changes.append({"record": record, "fields": fields})
         return render_to_string(
             "admin/assessments/history.html", {"changes": reversed(changes)}
         )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # The history page shows labels and usernames too, not raw keys and ids.
+        return ReviewHistoryHelper(self.model, historical_record)
 
     # Exports ------------------------------------------------------------
 
@@ -277,24 +350,43 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         description="Export answers files (ZIP of JSON)", permissions=["view"]
     )
     def export_answers(self, request, queryset):
-        return self._download(exports.answers_zip(queryset), "application/zip", "zip")
+        # A draft's answers are unfinished: ``teamplan`` would refuse the file.
+        submitted = self._submitted_only(request, queryset, "answers file")
+        if submitted is None:
+            return None
+        return self._download(exports.answers_zip(submitted), "application/zip", "zip")
 
     @admin.action(description="Download team-plan PDFs (ZIP)", permissions=["view"])
     def export_pdfs(self, request, queryset):
-        submitted = queryset.exclude(status=Status.DRAFT).count()
-        if submitted == 0:
-            self.message_user(
-                request, "Drafts have no team plan yet.", level=messages.WARNING
-            )
-            return None
-        if submitted > MAX_PDF_EXPORT:
+        if queryset.exclude(status=Status.DRAFT).count() > MAX_PDF_EXPORT:
             self.message_user(
                 request,
                 f"Select at most {MAX_PDF_EXPORT} submitted assessments per export.",
                 level=messages.WARNING,
             )
             return None
-        return self._download(exports.pdfs_zip(queryset), "application/zip", "zip")
+        submitted = self._submitted_only(request, queryset, "team plan")
+        if submitted is None:
+            return None
+        return self._download(exports.pdfs_zip(submitted), "application/zip", "zip")
+
+    def _submitted_only(self, request, queryset, noun: str) -> QuerySet | None:
+        """The submitted assessments selected; warns about the drafts left out."""
+        drafts = queryset.filter(status=Status.DRAFT).count()
+        submitted = queryset.exclude(status=Status.DRAFT)
+        if not submitted.exists():
+            self.message_user(
+                request, f"Drafts have no {noun} yet.", level=messages.WARNING
+            )
+            return None
+        if drafts:
+            self.message_user(
+                request,
+                f"Skipped {drafts} draft{'' if drafts == 1 else 's'}: "
+                f"a draft has no {noun} until the client submits it.",
+                level=messages.WARNING,
+            )
+        return submitted
 
 
 @admin.register(Organization)

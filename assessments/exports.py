@@ -13,8 +13,11 @@ from assessments.models import ROLE_KEYS, Assessment
 from assessments.pdf import cached_report_pdf
 from assessments.selectors import assessment_advice, assessment_report
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula, and
+# some skip leading whitespace (spaces, tabs, line breaks) before looking.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+# Control characters that spreadsheets treat as cell or formula separators.
+_SEPARATOR_STARTS = ("\t", "\r")
 
 CSV_COLUMNS = [
     "organisation",
@@ -44,8 +47,18 @@ CSV_COLUMNS = [
 
 
 def spreadsheet_safe(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """Neutralise text a spreadsheet would run as a formula (CSV injection).
+
+    Text whose first non-whitespace character starts a formula gets a leading
+    apostrophe, even when it looks harmless ("-5 Degrees Ltd", "- none"): a
+    harmless-looking "-1" and a hostile "-1+cmd|..." start the same way. Those
+    characters later in the text ("Jean-Luc", "ana@example.com") are left
+    alone, and so are numbers, which are never formulas.
+    """
+    if isinstance(value, str) and (
+        value.startswith(_SEPARATOR_STARTS)
+        or value.lstrip().startswith(_FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 
@@ -103,10 +116,15 @@ def _file_stem(assessment: Assessment) -> str:
 
 
 def answers_zip(assessments: Iterable[Assessment]) -> bytes:
-    """One answers file (advice-spec §6) per assessment, ready for ``teamplan``."""
+    """One answers file (advice-spec §6) per submitted assessment, for ``teamplan``.
+
+    Drafts are left out, as in ``pdfs_zip``.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for assessment in assessments:
+            if assessment.is_draft:
+                continue  # unfinished answers: ``teamplan`` would refuse them
             data = json.dumps(assessment_to_answers(assessment), indent=2)
             archive.writestr(f"{_file_stem(assessment)}.json", data + "\n")
     return buffer.getvalue()

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OrderBy, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,46 @@ ROLE_KEYS = tuple(key for key, _label in ROLES)
 
 REVIEW_TEXT_MAX_LENGTH = 5000
 _count_validators = [MaxValueValidator(MAX_COUNT)]
+
+
+def effective_structure() -> Coalesce:
+    """The structure the client is told: the consultant's override, else ours.
+
+    The admin's structure filter and column use this exact expression, so the
+    expression index on it below serves them.
+    """
+    return Coalesce(NullIf(F("override_structure"), Value("")), "recommended_structure")
+
+
+class SortedIndex(models.Index):
+    """An index that may say NULLS LAST, also on SQLite.
+
+    SQLite refuses NULLS FIRST/LAST in an index, but its NULLs are the smallest
+    values: they come last in a descending order and first in an ascending one
+    anyway. There the modifier is dropped; PostgreSQL gets it as written.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().create_sql(model, schema_editor, using, **kwargs)
+        plain = models.Index(
+            *(_natural_nulls(expression) for expression in self.expressions),
+            name=self.name,
+        )
+        return plain.create_sql(model, schema_editor, using, **kwargs)
+
+
+def _natural_nulls(expression):
+    if isinstance(expression, OrderBy) and (
+        expression.nulls_first or expression.nulls_last
+    ):
+        natural = (
+            expression.nulls_last if expression.descending else expression.nulls_first
+        )
+        if not natural:
+            raise ValueError(f"SQLite cannot index {expression} in that order")
+        return OrderBy(expression.expression, descending=expression.descending)
+    return expression
 
 
 def new_token() -> str:
@@ -178,20 +219,26 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(
-                fields=["-submitted_at", "-id"], name="assessment_submitted_idx"
+            # The admin list's default order: newest submission first, drafts
+            # (no submission date) last. PostgreSQL puts NULLs first in a
+            # descending order unless told otherwise, so the index says it too.
+            SortedIndex(
+                F("submitted_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="assessment_submitted_idx",
             ),
-            models.Index(
-                fields=["status", "-submitted_at"], name="assessment_status_idx"
+            SortedIndex(
+                F("status"),
+                F("submitted_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="assessment_status_idx",
             ),
             models.Index(fields=["ai_focus"], name="assessment_focus_idx"),
             models.Index(
                 fields=["created_from", "created_at"],
                 name="assessment_created_from_idx",
             ),
-            models.Index(
-                fields=["recommended_structure"], name="assessment_structure_idx"
-            ),
+            models.Index(effective_structure(), name="assessment_eff_structure_idx"),
         ]
         constraints = [
             models.CheckConstraint(

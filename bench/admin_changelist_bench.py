@@ -35,7 +35,7 @@ VIEWS = {
     "default (newest first)": "",
     "status = in review": "?status__exact=in_review",
     "mine + enterprise": "?consultant=mine&organization__stage__exact=enterprise",
-    "structure = hybrid": "?recommended_structure__exact=hybrid",
+    "structure = hybrid": "?structure=hybrid",
     "search 'Atlas'": "?q=Atlas",
     "page 100": "?p=100",
 }

@@ -9,21 +9,21 @@ DJANGO_AXES_FAILURE_LIMIT. See README.
 import os
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from teamadvisor.env import envbool, envint, envlist
+from teamadvisor.env import envbool, envdatabase, envint, envlist, envsecret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# A key of only whitespace counts as missing: it is as guessable as none.
+SECRET_KEY = envsecret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+            "DJANGO_SECRET_KEY must be set (not blank) when DJANGO_DEBUG is off "
             "(generate one with: python -c 'import secrets; "
             "print(secrets.token_urlsafe(50))')"
         )
@@ -82,6 +82,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "assessments.views.client_address"
 # Reverting a review to an old version would bypass the review form's rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# The history page (and the history on the detail page) needs the history
+# model's own view permission, not just view_assessment; consultants have it.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 ROOT_URLCONF = "teamadvisor.urls"
@@ -103,8 +106,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+    "default": envdatabase(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
 

@@ -1,11 +1,19 @@
 """Database constraints and model helpers."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from assessments.advice import ROLES
 from assessments.choices import Stage
-from assessments.models import ROLE_KEYS, Assessment, Organization, new_token
+from assessments.models import (
+    ROLE_KEYS,
+    Assessment,
+    Organization,
+    _natural_nulls,
+    effective_structure,
+    new_token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +90,45 @@ def _organization_saved() -> Organization:
     organization = _organization()
     organization.save()
     return organization
+
+
+def test_effective_structure_is_the_override_else_the_recommendation():
+    ours = Assessment.objects.create(recommended_structure="hybrid")
+    overridden = Assessment.objects.create(
+        recommended_structure="hybrid",
+        override_structure="centralized",
+        override_reason="One data platform.",
+    )
+    found = dict(
+        Assessment.objects.annotate(structure=effective_structure()).values_list(
+            "pk", "structure"
+        )
+    )
+    assert found == {ours.pk: "hybrid", overridden.pk: "centralized"}
+
+
+def _index_definition(name: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name]
+            )
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+        [definition] = cursor.fetchone()
+    return definition.replace('"', "")
+
+
+def test_list_order_index_puts_drafts_last_like_the_admin_list():
+    definition = _index_definition("assessment_submitted_idx")
+    if connection.vendor == "postgresql":
+        assert "(submitted_at DESC NULLS LAST, id DESC)" in definition
+    else:
+        # SQLite refuses NULLS LAST in an index; its DESC puts NULLs last anyway.
+        assert "(submitted_at DESC, id DESC)" in definition
+
+
+def test_index_order_sqlite_cannot_keep_is_refused():
+    assert _natural_nulls(F("x").asc(nulls_first=True)) == F("x").asc()
+    with pytest.raises(ValueError, match="cannot index"):
+        _natural_nulls(F("x").asc(nulls_last=True))

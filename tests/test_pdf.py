@@ -10,7 +10,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import pdf as pdf_module
-from assessments.models import Organization
+from assessments.advice.rulebook import CURRENT_VERSION
+from assessments.models import Assessment, Organization
 from tests.factories import example, submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_pdf_names_organisation_structure_and_pages(client):
     assert "Team plan for Helvetia Mutual" in text
     assert "Hybrid: core team plus squads" in text
     assert "Page 1 of" in text
-    assert "rulebook 2026.1" in text
+    assert f"rulebook {CURRENT_VERSION}" in text
 
 
 def test_pdf_is_tagged_with_title_and_language(client):
@@ -69,6 +70,9 @@ def test_pdf_is_tagged_with_title_and_language(client):
     assert bool(catalog["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en"
+    # PDF/UA-1 declares itself in the XMP metadata.
+    xmp = catalog["/Metadata"].get_object().get_data()
+    assert b'pdfuaid:part="1"' in xmp or b"<pdfuaid:part>1</pdfuaid:part>" in xmp
     assert reader.metadata.title == "Team plan for Acme Analytics"
     assert reader.metadata.author == "TeamAdvisor"
 
@@ -164,14 +168,19 @@ def test_repeat_download_serves_the_stored_pdf(client, renders):
     assert len(files) == 1
 
 
-def test_changed_answers_or_rulebook_make_a_new_pdf(client, renders, monkeypatch):
+def test_changed_answers_rulebook_or_layout_make_a_new_pdf(
+    client, renders, monkeypatch
+):
     assessment = submitted_assessment()
     _download(client, assessment)
     Organization.objects.filter(pk=assessment.organization_id).update(name="Renamed")
     assert "Renamed" in _text(_download(client, assessment))
     assert len(renders) == 2
+    Assessment.objects.filter(pk=assessment.pk).update(rulebook_version="2026.1")
+    assert "rulebook 2026.1" in _text(_download(client, assessment))
+    assert len(renders) == 3
     monkeypatch.setattr("assessments.report.LAYOUT_VERSION", "test-new-layout")
     _download(client, assessment)
-    assert len(renders) == 3
+    assert len(renders) == 4
     _dirs, files = default_storage.listdir(f"team-plans/{assessment.token}")
     assert len(files) == 1  # older revisions are removed

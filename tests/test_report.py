@@ -33,10 +33,10 @@ def test_report_shows_every_part_of_the_plan(client):
     assert "<svg" in page and '<title id="chart-title">' in page
     assert "Terraform" in page and "Spark" in page  # tech stacks on role cards
     assert "Hiring order" in page
-    assert "high risk" in page and "pain point" in page
+    assert "high risk" in page and "You reported that ML work happens in silos" in page
     assert "What this structure does well" in page
     assert "Your answers" in page and "transport" in page
-    assert "rulebook 2026.1" in page
+    assert f"rulebook {rulebook_module.CURRENT_VERSION}" in page
     assert reverse("assessments:report_pdf", args=[assessment.token]) in page
 
 
@@ -44,8 +44,23 @@ def test_report_warns_when_one_team_less_flips_the_structure(client):
     answers = example("balanced-large-startup")
     assessment = submitted_assessment(**{**answers, "product_teams": 3})
     page = _page(client, assessment)
-    assert "Things to check" in page
-    assert "2" in page.split("Things to check")[1].split("</ul>")[0]
+    warnings = page.split("Things to check")[1].split("</ul>")[0]
+    assert (
+        "a product-team count of 2 instead of 3 would change the recommendation "
+        "from Hybrid: core team plus squads to Decentralized squads." in warnings
+    )
+    assert "W-THRESHOLD" in warnings and "house rule" in warnings
+
+
+def test_report_labels_house_rules_in_risks_and_warnings(client):
+    answers = example("balanced-large-startup")
+    answers["organization"]["employees"] = 2500  # too many for a large startup
+    page = _page(client, submitted_assessment(**answers))
+    risks = page.split('id="risks-title"')[1]
+    siloing = risks.split('id="risk-siloing"')[1].split("</article>")[0]
+    assert "K-SILOING-PAIN" in siloing and "house rule" in siloing
+    warnings = page.split("Things to check")[1].split("</ul>")[0]
+    assert "W-STAGE-LARGE" in warnings and "house rule" in warnings
 
 
 def test_report_of_small_startup_marks_part_time_cover(client):
@@ -90,21 +105,33 @@ def test_old_assessment_keeps_its_rulebook_after_a_new_one_ships(
     client, tmp_path, monkeypatch
 ):
     old = submitted_assessment()
-    # Ship rulebook 2026.2 beside 2026.1 with a reworded mitigation.
-    shutil.copy(rulebook_module.RULEBOOK_DIR / "2026.1.json", tmp_path)
-    data = json.loads((tmp_path / "2026.1.json").read_text())
-    data["version"] = "2026.2"
-    data["risks"]["siloing"]["mitigation"] = "Reworded in 2026.2."
-    (tmp_path / "2026.2.json").write_text(json.dumps(data))
+    current = rulebook_module.CURRENT_VERSION
+    # Ship a next rulebook beside the shipped ones with a reworded mitigation.
+    for path in rulebook_module.RULEBOOK_DIR.glob("*.json"):
+        shutil.copy(path, tmp_path)
+    data = json.loads((tmp_path / f"{current}.json").read_text())
+    data["version"] = "2099.1"
+    data["risks"]["siloing"]["mitigation"] = "Reworded in 2099.1."
+    (tmp_path / "2099.1.json").write_text(json.dumps(data))
     monkeypatch.setattr(rulebook_module, "RULEBOOK_DIR", tmp_path)
-    monkeypatch.setattr(rulebook_module, "CURRENT_VERSION", "2026.2")
+    monkeypatch.setattr(rulebook_module, "CURRENT_VERSION", "2099.1")
 
     new = submitted_assessment()
-    assert new.rulebook_version == "2026.2"
-    assert "Reworded in 2026.2." in _page(client, new)
+    assert new.rulebook_version == "2099.1"
+    assert "Reworded in 2099.1." in _page(client, new)
     old_page = _page(client, Assessment.objects.get(pk=old.pk))
-    assert "rulebook 2026.1" in old_page
-    assert "Reworded in 2026.2." not in old_page
+    assert f"rulebook {current}" in old_page
+    assert "Reworded in 2099.1." not in old_page
+
+
+def test_assessment_advised_under_2026_1_renders_with_2026_1(client):
+    # 2026.1 shipped first; its assessments keep its wording and hiring order.
+    old = submitted_assessment(pain_points=["silos"])
+    Assessment.objects.filter(pk=old.pk).update(rulebook_version="2026.1")
+    page = _page(client, Assessment.objects.get(pk=old.pk))
+    assert "rulebook 2026.1" in page
+    assert "pain point: silos" in page
+    assert "You reported that ML work happens in silos" not in page
 
 
 def _section_posts(answers: dict) -> dict[str, dict]:

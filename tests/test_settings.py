@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from teamadvisor.env import envbool, envint, envlist
+from teamadvisor.env import envbool, envdatabase, envint, envlist, envsecret
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,6 +57,82 @@ def test_missing_secret_key_with_debug_off_is_an_error():
     result = _import_settings(DJANGO_ALLOWED_HOSTS="example.com")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t \n"], ids=["empty", "space", "mixed"])
+def test_blank_secret_key_with_debug_off_is_an_error(blank):
+    result = _import_settings(
+        DJANGO_ALLOWED_HOSTS="example.com", DJANGO_SECRET_KEY=blank
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(None, ""), ("  ", ""), ("s3cret", "s3cret"), (" s3cret ", " s3cret ")],
+)
+def test_envsecret_treats_blank_as_missing_and_keeps_real_keys(
+    monkeypatch, raw, expected
+):
+    if raw is None:
+        monkeypatch.delenv("X_SECRET", raising=False)
+    else:
+        monkeypatch.setenv("X_SECRET", raw)
+    assert envsecret("X_SECRET") == expected
+
+
+def test_debug_off_without_allowed_hosts_is_an_error():
+    result = _import_settings(DJANGO_SECRET_KEY="a-real-secret-for-this-test")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set when debug is off" in result.stderr
+
+
+def test_debug_off_with_empty_allowed_hosts_is_an_error():
+    result = _import_settings(
+        DJANGO_SECRET_KEY="a-real-secret-for-this-test", DJANGO_ALLOWED_HOSTS=" , "
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is set but lists nothing" in result.stderr
+
+
+def test_debug_off_with_secret_and_hosts_starts():
+    result = _import_settings(
+        DJANGO_SECRET_KEY="a-real-secret-for-this-test",
+        DJANGO_ALLOWED_HOSTS="example.com",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("", "DATABASE_URL is set but empty"),
+        ("   ", "DATABASE_URL is set but empty"),
+        ("teamadvisor", "DATABASE_URL must be a URL"),
+        ("postgres//u:p@h/db", "DATABASE_URL must be a URL"),
+        ("mysqlx://u:p@h/db", "Scheme 'mysqlx://' is unknown"),
+        ("postgres://u:p@h:port/db", "DATABASE_URL is not a valid database URL"),
+        ("postgres://u:p@h", "DATABASE_URL names no database"),
+    ],
+)
+def test_malformed_database_url_fails_loudly(url, message):
+    result = _import_settings(DJANGO_DEBUG="1", DATABASE_URL=url)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+    # The URL usually carries a password: it never reaches the error.
+    if ":p@" in url:
+        assert ":p@" not in result.stderr
+
+
+def test_envdatabase_defaults_when_unset(monkeypatch, tmp_path):
+    monkeypatch.delenv("X_DB", raising=False)
+    path = tmp_path / "x.sqlite3"
+    config = envdatabase("X_DB", f"sqlite:///{path}", conn_max_age=60)
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(path)
+    assert config["CONN_MAX_AGE"] == 60
 
 
 def test_debug_on_runs_without_secret_key():

@@ -6,7 +6,6 @@ every problem at once so a form or the command line can show them all together.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -22,7 +21,8 @@ from .domain import (
     Choices,
     keys,
 )
-from .facts import facts, render
+from .facts import facts
+from .results import Finding
 from .rulebook import Rulebook, load_rulebook
 
 
@@ -173,9 +173,7 @@ class _Reader:
         for unknown in sorted({v for v in value if v not in allowed}):
             self.error("pain_points", f"{unknown!r} is not a known pain point")
             ok = False
-        for twice in sorted(v for v, n in Counter(value).items() if n > 1):
-            self.error("pain_points", f"{twice!r} is listed more than once")
-            ok = False
+        # A set in spirit: repeats carry no meaning, so they are folded, not refused.
         return tuple(key for key in allowed if key in value) if ok else None
 
 
@@ -278,10 +276,10 @@ def parse_answers(data: object) -> Answers:
 
 def answer_warnings(
     answers: Answers, rulebook: Rulebook | None = None
-) -> tuple[str, ...]:
-    """Accepted-but-odd answers (spec section 6), as plain sentences."""
+) -> tuple[Finding, ...]:
+    """Accepted-but-odd answers (spec section 6), each with its rule."""
     rulebook = rulebook or load_rulebook()
     env = facts(answers)
     return tuple(
-        render(rule.text, env) for rule in rulebook.answer_warnings if rule.applies(env)
+        Finding.of(rule, env) for rule in rulebook.answer_warnings if rule.applies(env)
     )

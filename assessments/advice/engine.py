@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .answers import Answers, answer_warnings
 from .domain import MAX_COUNT, STRUCTURES, label
 from .facts import facts, render
-from .results import Advice, Rationale, RiskAdvice, StructureAdvice
+from .results import Advice, Finding, Rationale, RiskAdvice, StructureAdvice
 from .roles import part_time_warning, plan_roles
 from .rulebook import DecisionRow, Rulebook, load_rulebook
 
@@ -63,7 +63,7 @@ def _structure(
 
 def _threshold_warnings(
     answers: Answers, decision: Decision, env: Mapping[str, object], book: Rulebook
-) -> tuple[str, ...]:
+) -> tuple[Finding, ...]:
     """Warn when one product team more or fewer would change the structure."""
     warnings = []
     for other in (answers.product_teams - 1, answers.product_teams + 1):
@@ -78,7 +78,7 @@ def _threshold_warnings(
                 "other_structure": label(STRUCTURES, flipped.structure),
                 "structure_label": label(STRUCTURES, decision.structure),
             }
-            warnings.append(render(book.threshold_warning.text, {**env, **extra}))
+            warnings.append(Finding.of(book.threshold_warning, env, **extra))
     return tuple(warnings)
 
 
@@ -95,9 +95,8 @@ def _risks(
                 key=key,
                 label=risk.label,
                 level="high" if fired else "medium",
-                because=tuple(render(t.text, env) for t in fired),
+                because=tuple(Finding.of(t, env) for t in fired),
                 mitigation=risk.mitigation,
-                rules=tuple(t.id for t in fired),
             )
         )
     return tuple(risks)

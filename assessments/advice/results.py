@@ -12,12 +12,19 @@ if TYPE_CHECKING:
     from .rulebook import Rule
 
 
+SOURCE_LABELS = {"article": "from the article", "house": "house rule"}
+
+
 @dataclass(frozen=True)
 class Rationale:
     rule: str
     source: str  # "article" or "house"
     text: str
     reads: Reads = ()
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS[self.source]
 
     @classmethod
     def of(
@@ -33,6 +40,26 @@ class Rationale:
         """
         read = reads(rule.names() if names is None else names, env)
         return cls(rule.id, rule.source, cite(render(template, env), read), read)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A sentence the advice adds (a risk trigger or a warning) and its rule."""
+
+    rule: str
+    source: str  # "article" or "house"
+    text: str
+
+    @classmethod
+    def of(cls, rule: Rule, env: Mapping[str, object], /, **extra: object) -> Finding:
+        return cls(rule.id, rule.source, render(rule.text, {**env, **extra}))
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS[self.source]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -68,9 +95,8 @@ class RiskAdvice:
     key: str
     label: str
     level: str  # "high" when an answer shows the risk, else "medium"
-    because: tuple[str, ...]
+    because: tuple[Finding, ...]
     mitigation: str
-    rules: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -79,7 +105,7 @@ class Advice:
     structure: StructureAdvice
     roles: tuple[RoleAdvice, ...]
     risks: tuple[RiskAdvice, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Finding, ...]
 
     def to_dict(self) -> dict[str, object]:
         """Exactly the spec section 7 shape; the report adds labels itself."""
@@ -111,10 +137,10 @@ class Advice:
                 {
                     "key": risk.key,
                     "level": risk.level,
-                    "because": list(risk.because),
+                    "because": [finding.text for finding in risk.because],
                     "mitigation": risk.mitigation,
                 }
                 for risk in self.risks
             ],
-            "warnings": list(self.warnings),
+            "warnings": [warning.text for warning in self.warnings],
         }

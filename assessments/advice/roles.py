@@ -7,8 +7,7 @@ from collections.abc import Mapping
 
 from .domain import ROLES, keys, label
 from .expressions import evaluate
-from .facts import render
-from .results import Rationale, RoleAdvice
+from .results import Finding, Rationale, RoleAdvice
 from .rulebook import PriorityRule, Rulebook
 
 
@@ -58,14 +57,19 @@ def _role(role: str, env: Mapping[str, object], book: Rulebook) -> RoleAdvice:
 def _ranked(
     roles: list[RoleAdvice], env: Mapping[str, object], book: Rulebook
 ) -> list[tuple[str, list[PriorityRule]]]:
-    """Open gaps hire-first: blocking weight, then bigger gap, then spec order."""
+    """Open gaps hire-first: blocking weight, then bigger gap, then spec order.
+
+    Gaps covered part-time come after every real hire, or, under rulebooks
+    that predate ``part_time.ranked``, get no priority at all.
+    """
     order = keys(ROLES)
     hires = []
     for role in roles:
-        if role.gap == 0 or role.covered_part_time:
+        if role.gap == 0 or (role.covered_part_time and not book.part_time.ranked):
             continue
         rules = [r for r in book.hiring_order if r.role == role.key and r.applies(env)]
-        rank = (-sum(r.weight for r in rules), -role.gap, order.index(role.key))
+        weight = sum(r.weight for r in rules)
+        rank = (role.covered_part_time, -weight, -role.gap, order.index(role.key))
         hires.append((rank, role.key, rules))
     hires.sort(key=lambda hire: hire[0])
     return [(key, rules) for _, key, rules in hires]
@@ -86,11 +90,9 @@ def plan_roles(env: Mapping[str, object], book: Rulebook) -> tuple[RoleAdvice, .
 
 def part_time_warning(
     roles: tuple[RoleAdvice, ...], env: Mapping[str, object], book: Rulebook
-) -> tuple[str, ...]:
+) -> tuple[Finding, ...]:
     """The W-PART-TIME sentence, so the JSON shows which gaps are covered."""
     covered = [role.label for role in roles if role.covered_part_time]
     if not covered:
         return ()
-    return (
-        render(book.part_time_warning.text, {**env, "roles": " and ".join(covered)}),
-    )
+    return (Finding.of(book.part_time_warning, env, roles=" and ".join(covered)),)

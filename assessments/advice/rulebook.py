@@ -18,7 +18,7 @@ from pathlib import Path
 from .domain import AI_FOCUSES, ROLES, STAGES, STRUCTURES, keys
 from .expressions import Expr, evaluate, names
 
-CURRENT_VERSION = "2026.1"
+CURRENT_VERSION = "2026.2"
 RULEBOOK_DIR = Path(__file__).resolve().parent / "rulebooks"
 SOURCES = ("article", "house")
 # Year, dot, release number: nothing that could climb out of the directory.
@@ -82,6 +82,8 @@ class SizingRule(Rule):
 @dataclass(frozen=True)
 class CoverRule(Rule):
     roles: tuple[str, ...] = ()
+    # Whether covered gaps still get a hiring priority (after every real hire).
+    ranked: bool = False
 
 
 @dataclass(frozen=True)

@@ -226,17 +226,18 @@ def test_parse_answers_upper_limits_accepted():
             changed("pain_points", ["boredom"]), "pain_points", id="unknown-pain"
         ),
         pytest.param(
-            changed("pain_points", ["silos", "silos"]),
-            "pain_points",
-            id="duplicate-pain",
-        ),
-        pytest.param(
             changed("organization.employees", 10), "headcount", id="headcount-sum"
         ),
     ],
 )
 def test_parse_answers_refuses_with_field(data, field):
     assert fields_of(data) == [field]
+
+
+def test_repeated_pain_points_are_folded_not_refused():
+    # Spec section 6 lists every refusal; a repeat is none of them.
+    answers = parse_answers(changed("pain_points", ["silos", "slow_delivery", "silos"]))
+    assert answers.pain_points == ("silos", "slow_delivery")
 
 
 def test_parse_answers_headcount_equal_to_employees_accepted():
@@ -340,14 +341,23 @@ def test_parse_answers_round_trips_to_dict(original):
 )
 def test_w_stage_warnings_at_thresholds(stage, employees, warned):
     warnings = answer_warnings(make_answers(stage=stage, employees=employees))
-    assert warnings == (
-        (next(w for w in warnings if f"{employees} employees" in w),) if warned else ()
-    )
+    rule = STAGE_WARNING[stage]
+    assert [w.rule for w in warnings] == ([rule] if warned else [])
+    assert all(f"{employees} employees" in w.text for w in warnings)
+    assert all(w.source_label == "house rule" for w in warnings)
+
+
+STAGE_WARNING = {
+    "small_startup": "W-STAGE-SMALL",
+    "large_startup": "W-STAGE-LARGE",
+    "enterprise": "W-STAGE-ENTERPRISE",
+}
 
 
 def test_w_no_use_cases_warns_when_zero():
     (warning,) = answer_warnings(make_answers(ml_use_cases=0))
-    assert "ml_use_cases is 0" in warning
+    assert warning.rule == "W-NO-USE-CASES"
+    assert "ml_use_cases is 0" in warning.text
 
 
 def test_w_no_use_cases_silent_for_one():
@@ -357,8 +367,9 @@ def test_w_no_use_cases_silent_for_one():
 def test_w_fullstack_over_ds_warns_when_more_full_stack():
     answers = make_answers(full_stack_data_scientists=2, data_scientist=1)
     (warning,) = answer_warnings(answers)
-    assert "2 full-stack data scientists" in warning
-    assert "only 1 data scientists" in warning
+    assert warning.rule == "W-FULLSTACK-OVER-DS"
+    assert "2 full-stack data scientists" in warning.text
+    assert "only 1 data scientists" in warning.text
 
 
 def test_w_fullstack_over_ds_silent_when_equal():

@@ -3,6 +3,10 @@
 Creates demo organisations and assessments across every stage, focus and status
 so a newcomer sees a populated admin. Idempotent: running it again with the same
 N creates nothing; a larger N adds only the difference.
+
+Stage, focus and status follow fixed cycles (see ``demo_profile``), so any
+N >= 4 already covers every stage, focus and status. The rows are bulk-created:
+they have no history rows (the history is for consultants' changes).
 """
 
 import random
@@ -70,18 +74,34 @@ EMPLOYEES = {
     "large_startup": (60, 1500),
     "enterprise": (600, 60000),
 }
-STATUS_WEIGHTS = {
-    Status.DRAFT: 15,
-    Status.SUBMITTED: 35,
-    Status.IN_REVIEW: 25,
-    Status.REVIEWED: 25,
-}
+# Every status within the first four, then roughly 1 draft, 3 submitted,
+# 2 in review and 2 reviewed in every 8.
+STATUS_CYCLE = (
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.REVIEWED,
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.REVIEWED,
+    Status.SUBMITTED,
+)
 CONSULTANTS = ("demo-consultant-ana", "demo-consultant-ben", "demo-consultant-chloe")
 
 
-def _answers(rng: random.Random, index: int) -> dict:
+def demo_profile(index: int) -> tuple[str, str, str]:
+    """Stage, AI focus and status of the demo assessment number ``index``.
+
+    The first three cover every stage and every focus, every nine every
+    (stage, focus) pair, the first four every status; 72 cover every triple.
+    """
     stage = STAGES[index % len(STAGES)][0]
-    focus = AI_FOCUSES[(index // len(STAGES)) % len(AI_FOCUSES)][0]
+    focus = AI_FOCUSES[(index + index // len(STAGES)) % len(AI_FOCUSES)][0]
+    return stage, focus, STATUS_CYCLE[index % len(STATUS_CYCLE)]
+
+
+def _answers(rng: random.Random, index: int) -> dict:
+    stage, focus, _status = demo_profile(index)
     low, high = EMPLOYEES[stage]
     employees = rng.randint(low, high)
     ml_staff = max(1, min(employees // 4, rng.randint(1, 12 + employees // 50)))
@@ -156,7 +176,7 @@ class Command(BaseCommand):
             organization.is_demo = True
             organization.contact_name = f"Demo contact {index + 1}"
             organization.contact_email = f"contact{index + 1}@example.com"
-            status = rng.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
+            status = demo_profile(index)[2]
             assessment.status = status
             assessment.sections_saved = len(SECTIONS)
             if status != Status.DRAFT:
