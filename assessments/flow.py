@@ -26,7 +26,12 @@ class Section:
         return assessment
 
     def make_form(self, assessment: Assessment, data=None) -> forms.ModelForm:
-        return self.form_class(data=data, instance=self.form_instance(assessment))
+        extra = {}
+        if self.form_class is questionnaire_forms.OrganizationForm:
+            extra["team_total"] = questionnaire_forms.saved_team_total(assessment)
+        return self.form_class(
+            data=data, instance=self.form_instance(assessment), **extra
+        )
 
     def rows(
         self, assessment: Assessment, *, answers_only: bool = False
@@ -126,6 +131,15 @@ def section_by_key(key: str) -> tuple[int, Section] | None:
     for index, section in enumerate(SECTIONS):
         if section.key == key:
             return index, section
+    return None
+
+
+def question_for_path(path: str) -> str | None:
+    """The label of the question that asks exactly the answers-file field ``path``."""
+    for section in SECTIONS:
+        for name, answer_path in section.answer_paths.items():
+            if answer_path == path:
+                return str(section.form_class.base_fields[name].label)
     return None
 
 

@@ -68,6 +68,33 @@ class OrganizationForm(SectionForm):
         }
         widgets = {"stage": forms.RadioSelect}
 
+    def __init__(self, *args, team_total: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The six headcounts already saved under Current team, if any: the
+        # sum rule of §6 holds whichever of the two sections changes last.
+        self.team_total = team_total
+
+    def clean_employees(self) -> int:
+        employees = self.cleaned_data["employees"]
+        # Below 1, the model's own minimum gives the message.
+        if self.team_total is not None and self.team_total > employees >= 1:
+            raise forms.ValidationError(
+                "Your current team already adds up to %(total)s people, so "
+                "enter at least %(total)s employees, or lower the headcounts "
+                "under Current team first.",
+                params={"total": self.team_total},
+                code="employees_below_headcount",
+            )
+        return employees
+
+
+def saved_team_total(assessment: Assessment) -> int | None:
+    """The sum of the six saved headcounts; None until all six are saved."""
+    counts = assessment.headcount().values()
+    if any(count is None for count in counts):
+        return None
+    return sum(counts)
+
 
 class GoalsForm(SectionForm):
     dedicated_ml_budget = forms.TypedChoiceField(

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.forms import ModelForm
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -73,9 +73,26 @@ def address_key(address: str) -> str:
     return salted_hmac("assessment-start", address, algorithm="sha256").hexdigest()
 
 
+def _lock_id(key: str) -> int:
+    """The address key as a signed 64-bit number, PostgreSQL's advisory lock id."""
+    return int.from_bytes(bytes.fromhex(key[:16]), "big", signed=True)
+
+
 def _check_start_limit(address: str) -> str:
-    """The address key, once we know this address may start another one."""
+    """The address key, once we know this address may start another one.
+
+    Call inside a transaction that then creates the assessment: counting and
+    creating must not interleave with another start from the same address.
+    """
     key = address_key(address)
+    if connection.vendor == "postgresql":
+        # Held until the transaction ends: a second start from this address
+        # waits here and then counts the first one. SQLite needs no lock: it
+        # lets one transaction write at a time, and one that counted before
+        # another's write cannot write after it (it fails "database is
+        # locked"), so the limit cannot be overrun there either.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
     since = timezone.now() - timedelta(hours=1)
     recent = Assessment.objects.filter(created_from=key, created_at__gte=since)
     if recent.count() >= settings.TEAMADVISOR_STARTS_PER_HOUR:

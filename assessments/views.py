@@ -19,6 +19,7 @@ from assessments.flow import (
     SECTIONS,
     STEP_TITLES,
     answer_rows,
+    question_for_path,
     section_by_key,
     section_for_path,
 )
@@ -155,7 +156,11 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         answers = assessment_answers(assessment)
     except AnswersInvalid as invalid:
         errors = [
-            {"message": error.message, "section": section_for_path(error.field)}
+            {
+                "message": error.message,
+                "section": section_for_path(error.field),
+                "question": question_for_path(error.field),
+            }
             for error in invalid.errors
         ]
     else:

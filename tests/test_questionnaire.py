@@ -3,11 +3,17 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
+from assessments.advice import load_rulebook
+from assessments.advice.facts import facts, render
+from assessments.answers_file import assessment_answers
 from assessments.choices import Status
 from assessments.flow import SECTIONS
+from assessments.forms import GoalsForm
 from assessments.models import Assessment, Organization
 from tests.factories import draft_assessment, submitted_assessment
 
@@ -129,7 +135,34 @@ def test_progress_indicator_marks_current_step(client):
     page = client.get(_section_url(assessment, "organisation")).content.decode()
     assert "Step 1 of 5: Organisation" in page
     assert '<progress class="w-100" value="1" max="5"' in page
+    assert 'aria-labelledby="progress-label"' in page
     assert 'aria-current="step"' in page
+
+
+def _title(page: str) -> str:
+    return re.search(r"<title>(.*?)</title>", page, re.S)[1]
+
+
+@pytest.mark.parametrize("number", range(1, len(SECTIONS) + 2))
+def test_page_title_announces_the_step(client, number):
+    """Screen readers read the title on each new page: it names the step."""
+    assessment = draft_assessment()
+    count = len(SECTIONS) + 1
+    if number <= len(SECTIONS):
+        section = SECTIONS[number - 1]
+        url, title = _section_url(assessment, section.key), section.title
+    else:
+        url = reverse("assessments:review", args=[assessment.token])
+        title = "Review &amp; submit"
+    page = client.get(url).content.decode()
+    assert _title(page) == f"{title} – Step {number} of {count} · TeamAdvisor"
+
+
+def test_page_title_announces_errors_and_the_step(client, post_data):
+    assessment = draft_assessment()
+    data = {**post_data["goals"], "ml_use_cases": "-1"}
+    page = client.post(_section_url(assessment, "goals"), data).content.decode()
+    assert _title(page) == "Error: AI goals – Step 2 of 5 · TeamAdvisor"
 
 
 def test_every_question_has_help_text(client):
@@ -206,19 +239,73 @@ def test_headcount_above_employees_is_refused(client, post_data):
     )
 
 
-def test_review_shows_warnings_without_blocking(client):
-    assessment = draft_assessment(
-        ml_use_cases=0,
-        full_stack_data_scientists=2,
-    )
+def test_employees_below_the_saved_team_total_is_refused(client, post_data):
+    assessment = draft_assessment()  # 40 employees, a team of 8 saved
+    total = sum(assessment.headcount().values())
+    data = {**post_data["organisation"], "name": "Renamed", "employees": total - 1}
+    response = client.post(_section_url(assessment, "organisation"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = f"Your current team already adds up to {total} people"
+    # Next to the field, and in the summary with a link to it.
+    field_error = re.search(r'id="id_employees_error"[^>]*>(.*?)</', page, re.S)
+    assert field_error and message in field_error[1]
+    assert f'href="#id_employees">Number of employees: {message}' in page
+    # Nothing of the refused section is saved; the other sections stay as they were.
+    assessment.refresh_from_db()
+    assert assessment.organization.employees == 40
+    assert assessment.organization.name == "Acme Analytics"
+    assert sum(assessment.headcount().values()) == total
+
+
+def test_employees_equal_to_the_saved_team_total_is_accepted(client, post_data):
+    assessment = draft_assessment()
+    total = sum(assessment.headcount().values())
+    data = {**post_data["organisation"], "employees": total}
+    response = client.post(_section_url(assessment, "organisation"), data)
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.organization.employees == total
+
+
+def test_employees_are_free_before_the_team_is_saved(client, post_data):
+    assessment = _start(client)
+    data = {**post_data["organisation"], "employees": "1"}
+    response = client.post(_section_url(assessment, "organisation"), data)
+    assert response.status_code == 302
+
+
+# One assessment per §6 warning rule, built to trigger that rule.
+WARNING_CASES = {
+    "W-STAGE-SMALL": {"organization": {"stage": "small_startup", "employees": 250}},
+    "W-STAGE-LARGE": {"organization": {"stage": "large_startup", "employees": 10}},
+    "W-STAGE-ENTERPRISE": {"organization": {"stage": "enterprise", "employees": 40}},
+    "W-NO-USE-CASES": {"ml_use_cases": 0},
+    "W-FULLSTACK-OVER-DS": {"full_stack_data_scientists": 2},
+}
+
+
+@pytest.mark.parametrize("rule_id", WARNING_CASES, ids=list(WARNING_CASES))
+def test_review_shows_each_warning_without_blocking(client, rule_id):
+    assessment = draft_assessment(**WARNING_CASES[rule_id])
+    # The text comes from the current rulebook, so rewording it keeps this test.
+    (rule,) = [r for r in load_rulebook().answer_warnings if r.id == rule_id]
+    env = facts(assessment_answers(assessment))
+    assert rule.applies(env), f"the test data no longer triggers {rule_id}"
     review_url = reverse("assessments:review", args=[assessment.token])
     page = client.get(review_url).content.decode()
     assert "Worth a second look" in page
-    assert "full-stack" in page.lower()
+    assert escape(render(rule.text, env)) in page
     response = client.post(review_url)
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == Status.SUBMITTED
+
+
+def test_review_without_warnings_shows_none(client):
+    assessment = draft_assessment()
+    page = client.get(reverse("assessments:review", args=[assessment.token]))
+    assert "Worth a second look" not in page.content.decode()
 
 
 def test_review_blocks_submit_when_answers_break_a_rule(client):
@@ -233,6 +320,19 @@ def test_review_blocks_submit_when_answers_break_a_rule(client):
     assert _section_url(assessment, "team") in page
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT
+
+
+def test_review_error_names_the_section_and_question(client):
+    # A value no form can save (written behind the forms' back) still gets a
+    # message that leads to the question.
+    assessment = draft_assessment()
+    Assessment.objects.filter(pk=assessment.pk).update(ai_focus="")
+    page = client.get(reverse("assessments:review", args=[assessment.token]))
+    summary = page.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert _section_url(assessment, "goals") in summary
+    assert "AI goals – " in summary
+    label = str(GoalsForm.base_fields["ai_focus"].label)
+    assert f"– {escape(label)}:" in summary
 
 
 @pytest.mark.parametrize(
@@ -299,12 +399,66 @@ def test_submitted_assessment_cannot_be_submitted_again(client):
     assert assessment.submitted_at == submitted_at
 
 
-def test_forms_carry_csrf_protection(post_data):
+def _csrf_forms(post_data) -> dict[str, tuple[str, str, dict]]:
+    """Every form a browser posts: (page showing it, its action, valid data)."""
+    draft, done = draft_assessment(), submitted_assessment()
+    review = reverse("assessments:review", args=[draft.token])
+    return {
+        "start": ("/", reverse("assessments:start"), {}),
+        **{
+            key: (_section_url(draft, key), _section_url(draft, key), post_data[key])
+            for key in SECTION_KEYS
+        },
+        "review-submit": (review, review, {}),
+        "copy-to-new-draft": (
+            done.get_absolute_url(),
+            reverse("assessments:copy", args=[done.token]),
+            {},
+        ),
+        "admin-login": (
+            reverse("admin:login"),
+            reverse("admin:login"),
+            {"username": "carla", "password": "a-long-test-password"},
+        ),
+    }
+
+
+CSRF_FORMS = [
+    "start",
+    *SECTION_KEYS,
+    "review-submit",
+    "copy-to-new-draft",
+    "admin-login",
+]
+
+
+@pytest.mark.parametrize("name", CSRF_FORMS)
+def test_every_form_is_csrf_protected(post_data, name):
+    User.objects.create_user("carla", password="a-long-test-password", is_staff=True)
+    page_url, action, data = _csrf_forms(post_data)[name]
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post(reverse("assessments:start")).status_code == 403
-    assessment = draft_assessment()
-    response = strict.post(_section_url(assessment, "goals"), post_data["goals"])
-    assert response.status_code == 403
+    page = strict.get(page_url).content.decode()
+    form = re.search(
+        rf'<form[^>]*action="{re.escape(action)}"[^>]*>.*?</form>'
+        if name in ("start", "copy-to-new-draft")
+        else r'<form[^>]*method="post"[^>]*>.*?</form>',
+        page,
+        re.S,
+    )
+    assert form, f"{name}: no form on {page_url}"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form[0])
+    assert token, f"{name}: the form carries no CSRF token"
+
+    # Without the token: refused, and nothing happens.
+    def state():
+        return sorted(Assessment.objects.values_list("pk", "status", "updated_at"))
+
+    before = state()
+    assert strict.post(action, data).status_code == 403, name
+    assert state() == before
+    # With the token from the page: accepted (a redirect to what comes next).
+    response = strict.post(action, {**data, "csrfmiddlewaretoken": token[1]})
+    assert response.status_code == 302, name
 
 
 def test_double_submit_and_late_section_save_do_not_fail(client, post_data):

@@ -4,20 +4,87 @@ import io
 import re
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
+from assessments.flow import SECTIONS
 from assessments.models import Assessment
-from tests.browser.keyboard import choose_radio, press, tab_to, tick, type_into
+from tests.browser.keyboard import (
+    MAX_TABS,
+    choose_radio,
+    press,
+    tab_to,
+    tick,
+    type_into,
+)
+from tests.factories import draft_assessment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NEXT = "button[value=next]"
 
+# The focused element, and whether it shows where the focus is: an outline
+# that is drawn (a style other than none, a width above 0) or a box shadow.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) {
+    return null;
+  }
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow !== "none" && style.boxShadow !== "";
+  return {
+    element: `${el.tagName.toLowerCase()}#${el.id}[name=${el.getAttribute("name")}]`
+      + `[href=${el.getAttribute("href")}] "${(el.innerText || "").slice(0, 40)}"`,
+    tag: el.tagName.toLowerCase(),
+    name: el.getAttribute("name"),
+    visible: outline || shadow,
+  };
+}"""
+
 
 def _focus_is_visible(page) -> bool:
-    return page.evaluate(
-        "() => getComputedStyle(document.activeElement).outlineStyle !== 'none'"
-    )
+    focused = page.evaluate(FOCUSED)
+    return bool(focused and focused["visible"])
+
+
+def _tab_through(page) -> list[dict]:
+    """Every element the Tab key reaches, from the top of the page to its end."""
+    page.evaluate("() => document.activeElement?.blur()")
+    reached, seen = [], set()
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or focused["element"] in seen:
+            break  # past the last element: back to the browser or the top
+        seen.add(focused["element"])
+        reached.append(focused)
+    return reached
+
+
+@pytest.mark.parametrize("key", [*(section.key for section in SECTIONS), "review"])
+def test_every_element_reached_by_tab_shows_visible_focus(new_page, key):
+    draft = draft_assessment()
+    if key == "review":
+        url = reverse("assessments:review", args=[draft.token])
+    else:
+        url = reverse("assessments:section", args=[draft.token, key])
+    page = new_page()
+    page.goto(url)
+    reached = _tab_through(page)
+
+    hidden = [item["element"] for item in reached if not item["visible"]]
+    assert hidden == [], f"no visible focus on {hidden}"
+    tags = {item["tag"] for item in reached}
+    assert {"a", "button"} <= tags, tags
+    # Every question of the section is reached (a radio group once).
+    fields = set(
+        page.eval_on_selector_all(
+            "main form [name]:not([type=hidden])", "els => els.map(e => e.name)"
+        )
+    ) - {"action"}
+    assert fields <= {item["name"] for item in reached}, fields
+    assert new_page.problems == []
 
 
 def test_keyboard_only_journey_with_resume_error_and_pdf(new_page, tmp_path):
