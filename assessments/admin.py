@@ -19,7 +19,12 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from assessments import exports, services
 from assessments.choices import Status, Structure
 from assessments.flow import answer_rows
-from assessments.models import Assessment, Organization, effective_structure
+from assessments.models import (
+    REVIEW_TEXT_MAX_LENGTH,
+    Assessment,
+    Organization,
+    effective_structure,
+)
 from assessments.selectors import assessment_report
 
 admin.site.site_header = "TeamAdvisor consultants"
@@ -142,6 +147,14 @@ def _history_value(field, value) -> str:
 class ReviewHistoryHelper(HistoricalRecordContextHelper):
     """Changes as a consultant reads them: field names, choice labels, usernames."""
 
+    def __init__(self, model, record):
+        # Reasons and notes are read in full, never cut to simple-history's
+        # default 100 characters; escaping can make a value up to six times
+        # longer than its limit.
+        super().__init__(
+            model, record, max_displayed_delta_change_chars=6 * REVIEW_TEXT_MAX_LENGTH
+        )
+
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         return _history_value(field, value) or "—"
@@ -235,7 +248,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if self.has_view_history_permission(request, obj):
+        if self.has_view_history_or_change_history_permission(request, obj):
             return fieldsets
         # The same permission as the history page (see settings).
         return [(name, opts) for name, opts in fieldsets if name != "History"]

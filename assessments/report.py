@@ -9,14 +9,30 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+
+from django.conf import settings
 
 from assessments.advice import Advice, Answers, RoleAdvice, advise, load_rulebook
 from assessments.answers_file import build_from_answers
 from assessments.flow import Section, answer_rows
 
-# Bump when the report templates change what a PDF shows, so cached PDFs of
-# unchanged answers are rendered again.
-LAYOUT_VERSION = "1"
+
+def layout_digest(root: Path) -> str:
+    """A digest of the templates and stylesheet the PDF is made from.
+
+    Part of every PDF's revision, so editing any of them renders stored PDFs
+    again instead of serving ones that no longer match the web page.
+    """
+    files = sorted((root / "templates" / "assessments").iterdir())
+    files.append(root / "static" / "css" / "report-pdf.css")
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+LAYOUT_VERSION = layout_digest(Path(settings.BASE_DIR))
 
 CHART_LABEL_WIDTH = 200
 CHART_BAR_AREA = 360

@@ -46,7 +46,8 @@ def allowed_statuses(current: str) -> tuple[str, ...]:
 
 def advice_columns(advice: Advice) -> dict[str, object]:
     """The advice facts kept as columns, for the consultants' list and filters."""
-    # Roles covered part-time are not hires, so they are not gaps to show.
+    # A gap covered part-time is not a hire yet (it ranks last, if at all), so
+    # the list's "largest gap" column shows the largest gap to hire for now.
     hires = [role for role in advice.roles if not role.covered_part_time]
     largest = max(hires, key=lambda role: role.gap)  # first on ties
     return {
@@ -87,10 +88,9 @@ def _check_start_limit(address: str) -> str:
     key = address_key(address)
     if connection.vendor == "postgresql":
         # Held until the transaction ends: a second start from this address
-        # waits here and then counts the first one. SQLite needs no lock: it
-        # lets one transaction write at a time, and one that counted before
-        # another's write cannot write after it (it fails "database is
-        # locked"), so the limit cannot be overrun there either.
+        # waits here and then counts the first one. SQLite needs no lock:
+        # settings open its transactions IMMEDIATE, so the whole count-then-
+        # create runs under its single write lock.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
     since = timezone.now() - timedelta(hours=1)

@@ -616,6 +616,16 @@ def test_history_shows_unassigning_and_a_deleted_consultant(consultant_client):
     assert assigned["changes"] == [f"Consultant: — → Deleted user (pk={dan_id})"]
 
 
+def test_history_shows_long_notes_in_full(consultant_client):
+    assessment = submitted_assessment()
+    notes = "Called them on Monday. " + "x" * 4000 + " Agreed the plan."
+    url = _change_url(assessment)
+    consultant_client.post(url, _review_data(assessment, internal_notes=notes))
+    page = consultant_client.get(url).content.decode()
+    newest = _history_rows(page)[0]
+    assert newest["changes"] == [f"Internal notes: — → {notes}"]
+
+
 # Exports ---------------------------------------------------------------
 
 

@@ -2,16 +2,20 @@
 
 import http.server
 import io
+import shutil
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import pdf as pdf_module
+from assessments import report as report_module
 from assessments.advice.rulebook import CURRENT_VERSION
 from assessments.models import Assessment, Organization
+from assessments.report import layout_digest
 from tests.factories import example, submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +188,15 @@ def test_changed_answers_rulebook_or_layout_make_a_new_pdf(
     assert len(renders) == 4
     _dirs, files = default_storage.listdir(f"team-plans/{assessment.token}")
     assert len(files) == 1  # older revisions are removed
+
+
+def test_editing_a_report_template_changes_the_layout_version(tmp_path):
+    templates = tmp_path / "templates" / "assessments"
+    shutil.copytree(settings.BASE_DIR / "templates" / "assessments", templates)
+    (tmp_path / "static" / "css").mkdir(parents=True)
+    css = settings.BASE_DIR / "static" / "css" / "report-pdf.css"
+    shutil.copy(css, tmp_path / "static" / "css")
+    assert layout_digest(tmp_path) == report_module.LAYOUT_VERSION
+    body = templates / "_report_body.html"
+    body.write_text(body.read_text() + "<p>new</p>")
+    assert layout_digest(tmp_path) != report_module.LAYOUT_VERSION

@@ -63,9 +63,31 @@ def test_report_labels_house_rules_in_risks_and_warnings(client):
     assert "W-STAGE-LARGE" in warnings and "house rule" in warnings
 
 
+def _role_card(page: str, key: str) -> str:
+    return page.split(f'id="role-{key}"')[1].split("</article>")[0]
+
+
 def test_report_of_small_startup_marks_part_time_cover(client):
     page = _page(client, submitted_assessment(**example("small-product-startup")))
-    assert "Covered part-time" in page
+    card = _role_card(page, "mlops_engineer")
+    assert (
+        "Covered part-time by your full-stack data scientists for now; hiring "
+        "priority 2 once their time runs out." in card
+    )
+    order = page.split('class="hiring-order"')[1].split("</ol>")[0]
+    assert "Data scientist: 1 to hire</li>" in order
+    assert "MLOps engineer: 2 to hire once part-time cover runs out" in order
+
+
+def test_report_under_2026_1_shows_part_time_cover_without_a_priority(client):
+    assessment = submitted_assessment(**example("small-product-startup"))
+    Assessment.objects.filter(pk=assessment.pk).update(rulebook_version="2026.1")
+    page = _page(client, Assessment.objects.get(pk=assessment.pk))
+    card = _role_card(page, "mlops_engineer")
+    assert "Covered part-time by your full-stack data scientists for now." in card
+    assert "hiring priority" not in card
+    order = page.split('class="hiring-order"')[1].split("</ol>")[0]
+    assert "MLOps engineer" not in order
 
 
 def test_report_escapes_client_text(client):

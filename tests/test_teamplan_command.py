@@ -85,6 +85,13 @@ def test_text_format_names_structure_and_roles():
     assert "Quanta Vision".upper() in text
 
 
+def test_text_format_labels_rules_and_part_time_cover():
+    text = _run(str(EXAMPLES_DIR / "small-product-startup.json"), "--format", "text")
+    assert "MLOps engineer: 0 -> 2, gap 2 (covered part-time; hire #2 later)" in text
+    assert "because [K-RECRUIT-PAIN, house rule] You reported that" in text
+    assert "- [W-PART-TIME, house rule] Covered part-time:" in text
+
+
 def test_text_format_strips_terminal_control_characters():
     data = answers_dict(organization={"name": "Evil\x1b[2J\u202eCorp"})
     text = _run("-", "--format", "text", stdin=json.dumps(data))

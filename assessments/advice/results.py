@@ -15,16 +15,22 @@ if TYPE_CHECKING:
 SOURCE_LABELS = {"article": "from the article", "house": "house rule"}
 
 
-@dataclass(frozen=True)
-class Rationale:
-    rule: str
+class _Sourced:
+    """Something a rule said; the report labels house rules as such."""
+
     source: str  # "article" or "house"
-    text: str
-    reads: Reads = ()
 
     @property
     def source_label(self) -> str:
         return SOURCE_LABELS[self.source]
+
+
+@dataclass(frozen=True)
+class Rationale(_Sourced):
+    rule: str
+    source: str
+    text: str
+    reads: Reads = ()
 
     @classmethod
     def of(
@@ -43,20 +49,16 @@ class Rationale:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(_Sourced):
     """A sentence the advice adds (a risk trigger or a warning) and its rule."""
 
     rule: str
-    source: str  # "article" or "house"
+    source: str
     text: str
 
     @classmethod
     def of(cls, rule: Rule, env: Mapping[str, object], /, **extra: object) -> Finding:
         return cls(rule.id, rule.source, render(rule.text, {**env, **extra}))
-
-    @property
-    def source_label(self) -> str:
-        return SOURCE_LABELS[self.source]
 
     def __str__(self) -> str:
         return self.text

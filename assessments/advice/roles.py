@@ -67,7 +67,12 @@ def _ranked(
     for role in roles:
         if role.gap == 0 or (role.covered_part_time and not book.part_time.ranked):
             continue
-        rules = [r for r in book.hiring_order if r.role == role.key and r.applies(env)]
+        # A covered gap blocks nothing yet, so no hiring-order rule speaks for it.
+        rules = [
+            r
+            for r in book.hiring_order
+            if r.role == role.key and r.applies(env) and not role.covered_part_time
+        ]
         weight = sum(r.weight for r in rules)
         rank = (role.covered_part_time, -weight, -role.gap, order.index(role.key))
         hires.append((rank, role.key, rules))

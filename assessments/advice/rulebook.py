@@ -217,6 +217,8 @@ def _check(book: Rulebook) -> None:
         raise RulebookError("a decision names an unknown structure")
     if any(set(s.risks) - set(book.risks) for s in book.structures.values()):
         raise RulebookError("a structure names an unknown risk")
+    if not isinstance(book.part_time.ranked, bool):
+        raise RulebookError("part_time.ranked must be true or false")
     named_roles = [r.role for r in (*book.sizing, *book.hiring_order)]
     named_roles += [r for rule in (*book.required, book.part_time) for r in rule.roles]
     if set(named_roles) - set(book.roles):

@@ -97,7 +97,8 @@ TRIGGERS = [
         "centralized",
         "resource_management",
         {"software_developer": 0},
-        "The ML effort has 0 software developers of its own (headcount).",
+        "No software developer works on ML yet (headcount: 0), so the team depends"
+        " on other teams to ship.",
     ),
     (
         "K-RESOURCE-PAIN",
@@ -118,8 +119,8 @@ TRIGGERS = [
         "centralized",
         "too_many_use_cases",
         {"ml_use_cases": 5, "data_scientist": 2},
-        "5 use cases share 2 data scientists, more than two each"
-        " (use cases, headcount).",
+        "More than two use cases per data scientist: 5 use cases against a"
+        " data-scientist headcount of 2.",
     ),
     (
         "K-USECASES-OVER-DS",
@@ -175,14 +176,15 @@ TRIGGERS = [
         "decentralized",
         "research_fit",
         {"stage": "small_startup", "ai_focus": "balanced"},
-        "With AI focus balanced, part of the work is research (AI focus).",
+        "Your AI focus includes research, which squads tuned for shipping rarely"
+        " make room for (AI focus).",
     ),
     (
         "K-RESEARCH-STAFF",
         "decentralized",
         "research_fit",
         {"research_scientist": 2},
-        "You employ 2 research scientists, whose work squads rarely plan for"
+        "Research scientists on staff: 2; squads rarely plan for their kind of work"
         " (headcount).",
     ),
     (
@@ -190,8 +192,8 @@ TRIGGERS = [
         "decentralized",
         "recruitment",
         {"mlops_engineer": 1},
-        "1 MLOps engineers for 2 squads leaves some squads without one"
-        " (headcount, product teams).",
+        "Fewer MLOps engineers than squads: a headcount of 1 for 2 squads leaves"
+        " some squads without one (headcount, product teams).",
     ),
     ("K-RECRUIT-MLOPS", "decentralized", "recruitment", {"mlops_engineer": 2}, None),
     (

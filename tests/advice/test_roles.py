@@ -252,6 +252,8 @@ def test_c_fullstack_covers_data_engineer_and_mlops_gaps():
         assert roles[key].covered_part_time
         assert roles[key].gap == roles[key].recommended
         assert "C-FULLSTACK" in rules_of(roles[key])
+        # Nothing urges a covered hire, so no hiring-order rule is cited.
+        assert not [r for r in rules_of(roles[key]) if r.startswith("P-")]
     assert not roles["data_scientist"].covered_part_time
     # Covered gaps still rank (spec section 7: priority is null only without a
     # gap), but after every role that has to be hired now.

@@ -133,6 +133,14 @@ def test_rulebook_unknown_key_refused(tmp_path):
         load_rulebook("2030.1", tmp_path)
 
 
+def test_rulebook_ranked_flag_must_be_a_boolean(tmp_path):
+    copy_rulebook(
+        tmp_path, "2030.1", lambda data: data["part_time"].update(ranked="no")
+    )
+    with pytest.raises(RulebookError, match="ranked"):
+        load_rulebook("2030.1", tmp_path)
+
+
 RULES = load_rulebook().rules()
 
 
