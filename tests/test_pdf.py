@@ -29,6 +29,11 @@ def recording_server():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's naming)
             requests.append(self.path)
+            if self.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "file:///etc/passwd")
+                self.end_headers()
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/css")
             self.end_headers()
@@ -120,6 +125,7 @@ def test_fetcher_refuses_network_and_files_even_in_raw_html(recording_server):
     <style>@import url("http://127.0.0.1:{port}/b.css");
       body {{ background: url(ftp://127.0.0.1:{port}/c.png) }}</style></head>
     <body><img src="http://127.0.0.1:{port}/d.png"><img src="file:///etc/hostname">
+    <img src="http://127.0.0.1:{port}/redirect">
     <p>hello</p></body></html>"""
     data = pdf_module.html_to_pdf(html)
     assert requests == []

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -451,6 +452,37 @@ def test_start_limit_locks_the_address_on_postgresql_only():
     locks = [q for q in queries if "pg_advisory_xact_lock" in q["sql"]]
     assert len(locks) == (1 if connection.vendor == "postgresql" else 0)
     assert Assessment.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database cannot host parallel writers; "
+    "IMMEDIATE transactions serialise starts there",
+)
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_starts_from_one_address_stay_within_the_limit(settings):  # noqa: F811
+    settings.TEAMADVISOR_STARTS_PER_HOUR = 2
+    starters = 8
+    gate = threading.Barrier(starters)
+    outcomes = []
+
+    def start():
+        gate.wait()
+        try:
+            services.assessment_start(address="203.0.113.40")
+            outcomes.append("started")
+        except services.TooManyStarts:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(starters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused"] * 6 + ["started"] * 2
+    assert Assessment.objects.count() == 2
 
 
 def test_addresses_are_not_stored_in_clear():
