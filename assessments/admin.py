@@ -108,12 +108,6 @@ class ReviewForm(forms.ModelForm):
             "internal_notes": "Only consultants see these. Never shown to the client.",
         }
 
-    def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
-        if status not in services.allowed_statuses(self.instance.status):
-            raise forms.ValidationError(services.STATUS_ERROR)
-        return status
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "status" in self.fields:
@@ -207,7 +201,6 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     # Newest submission first and drafts (no date yet) last, on every database:
     # PostgreSQL would put NULLs first in a descending order.
     ordering = [F("submitted_at").desc(nulls_last=True), "-id"]
-    list_select_related = ["organization", "assigned_to"]
     # Counting every assessment on each page is what makes big lists slow.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -216,19 +209,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     readonly_fields = ["client_links", "answers_view", "advice_view", "review_history"]
     fieldsets = [
         ("Client", {"fields": ["client_links"]}),
-        (
-            "Review",
-            {
-                "fields": [
-                    "status",
-                    "assigned_to",
-                    "override_structure",
-                    "override_reason",
-                    "client_comment",
-                    "internal_notes",
-                ]
-            },
-        ),
+        ("Review", {"fields": list(services.REVIEW_FIELDS)}),
         ("Advice", {"fields": ["advice_view"]}),
         ("Answers", {"fields": ["answers_view"]}),
         ("History", {"fields": ["review_history"]}),
@@ -336,7 +317,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
             if fields:
                 changes.append({"record": record, "fields": fields})
         return render_to_string(
-            "admin/assessments/history.html", {"changes": reversed(changes)}
+            "admin/assessments/history.html", {"changes": changes[::-1]}
         )
 
     def get_historical_record_context_helper(self, request, historical_record):

@@ -19,7 +19,6 @@ Stage = _text_choices("Stage", domain.STAGES)
 AiFocus = _text_choices("AiFocus", domain.AI_FOCUSES)
 CurrentStructure = _text_choices("CurrentStructure", domain.CURRENT_STRUCTURES)
 Structure = _text_choices("Structure", domain.STRUCTURES)
-PainPoint = _text_choices("PainPoint", domain.PAIN_POINTS)
 Role = _text_choices("Role", domain.ROLES)
 
 

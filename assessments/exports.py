@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from assessments.answers_file import assessment_to_answers
 from assessments.models import ROLE_KEYS, Assessment
 from assessments.pdf import cached_report_pdf
-from assessments.selectors import assessment_advice, assessment_report
+from assessments.selectors import assessment_report
 
 # A spreadsheet runs a cell that starts with one of these as a formula, and
 # some skip leading whitespace (spaces, tabs, line breaks) before looking.
@@ -91,7 +91,7 @@ def _row(assessment: Assessment) -> dict[str, object]:
         "consultant_structure": assessment.override_structure,
     }
     if not assessment.is_draft:
-        advice = assessment_advice(assessment)
+        advice = assessment_report(assessment).advice
         row["structure"] = advice.structure.key
         row["alternative"] = advice.structure.alternative
         row.update({f"gap_{role.key}": role.gap for role in advice.roles})

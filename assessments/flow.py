@@ -20,14 +20,17 @@ class Section:
     # The answers-file path of each form field, to place engine errors.
     answer_paths: dict[str, str]
 
+    @property
+    def edits_organization(self) -> bool:
+        """This section's form edits the organisation row, not the assessment."""
+        return self.form_class is questionnaire_forms.OrganizationForm
+
     def form_instance(self, assessment: Assessment):
-        if self.form_class is questionnaire_forms.OrganizationForm:
-            return assessment.organization
-        return assessment
+        return assessment.organization if self.edits_organization else assessment
 
     def make_form(self, assessment: Assessment, data=None) -> forms.ModelForm:
         extra = {}
-        if self.form_class is questionnaire_forms.OrganizationForm:
+        if self.edits_organization:
             extra["team_total"] = questionnaire_forms.saved_team_total(assessment)
         return self.form_class(
             data=data, instance=self.form_instance(assessment), **extra

@@ -152,9 +152,8 @@ class TeamForm(SectionForm):
     class Meta:
         model = Assessment
         fields = [*ROLE_KEYS, "full_stack_data_scientists"]
+        # The six roles keep their model names ("Data analysts", ...).
         labels = {
-            **{key: f"{label}s" for key, label in domain.ROLES},
-            "research_scientist": "Research / applied scientists",
             "full_stack_data_scientists": "Of your data scientists, how many are "
             "full-stack?",
         }

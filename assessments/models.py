@@ -160,12 +160,13 @@ class Assessment(models.Model):
     full_stack_data_scientists = _count_field("full-stack data scientists", default=0)
     pain_points = models.JSONField(default=list, blank=True)
 
-    # Filled on submit. The advice can always be recomputed from the answers and
-    # the rulebook version; the structure is kept as a column to filter on.
-    rulebook_version = models.CharField(max_length=20, blank=True)
     # Keyed hash of the address that started it, to rate-limit new assessments
     # without keeping the address itself.
     created_from = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Filled on submit. The advice can always be recomputed from the answers and
+    # the rulebook version; the structure is kept as a column to filter on.
+    rulebook_version = models.CharField(max_length=20, blank=True)
     recommended_structure = models.CharField(
         max_length=20, choices=Structure.choices, blank=True
     )

@@ -77,7 +77,8 @@ def cached_report_pdf(report: Report, *, key: str) -> bytes:
     """The PDF of ``report``, rendered once per revision and kept in storage.
 
     ``key`` names the owner (the assessment token: unique, never reused); the
-    report's revision hash changes with the answers, the rulebook or the layout.
+    report's revision hash changes with the answers, the rulebook, the
+    consultant's override and comment, or the layout.
     """
     folder = f"team-plans/{key}"
     name = f"{folder}/{report.revision}.pdf"

@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -19,10 +20,13 @@ from assessments.flow import Section, answer_rows
 
 
 def layout_digest(root: Path) -> str:
-    """A digest of the templates and stylesheet the PDF is made from.
+    """A digest of the client templates and the PDF stylesheet.
 
-    Part of every PDF's revision, so editing any of them renders stored PDFs
-    again instead of serving ones that no longer match the web page.
+    Part of every PDF's revision, so editing them renders stored PDFs again
+    instead of serving ones that no longer match the web page. It takes every
+    template in ``templates/assessments/``, more than the PDF includes, so a
+    new include cannot be forgotten; editing a questionnaire page costs one
+    extra render per PDF.
     """
     files = sorted((root / "templates" / "assessments").iterdir())
     files.append(root / "static" / "css" / "report-pdf.css")
@@ -79,15 +83,53 @@ class ConsultantView:
 
 @dataclass(frozen=True)
 class Report:
-    organization_name: str
+    """The team plan of ``answers`` under one rulebook version.
+
+    Only the inputs are stored; the rest is derived on first use, so a cached
+    PDF download, which needs nothing but the revision, skips the advice.
+    """
+
     answers: Answers
-    advice: Advice
-    answer_rows: tuple[tuple[Section, list[tuple[str, str]]], ...]
-    chart: Chart
-    hiring_order: tuple[RoleAdvice, ...]
+    rulebook_version: str
     advised_on: date | None
     consultant: ConsultantView | None
-    revision: str
+
+    @property
+    def organization_name(self) -> str:
+        return self.answers.organization.name
+
+    @cached_property
+    def advice(self) -> Advice:
+        return advise(self.answers, load_rulebook(self.rulebook_version))
+
+    @cached_property
+    def answer_rows(self) -> tuple[tuple[Section, list[tuple[str, str]]], ...]:
+        # Unsaved rows: the command line renders reports without a database.
+        unsaved = build_from_answers(self.answers)[1]
+        return tuple(answer_rows(unsaved, answers_only=True))
+
+    @cached_property
+    def chart(self) -> Chart:
+        return build_chart(self.advice.roles)
+
+    @cached_property
+    def hiring_order(self) -> tuple[RoleAdvice, ...]:
+        gaps = [role for role in self.advice.roles if role.priority is not None]
+        return tuple(sorted(gaps, key=lambda role: role.priority))
+
+    @cached_property
+    def revision(self) -> str:
+        """Changes with anything a PDF shows: answers, rulebook, consultant's
+        words, layout."""
+        consultant = self.consultant
+        content = {
+            "layout": LAYOUT_VERSION,
+            "answers": self.answers.to_dict(),
+            "rulebook": self.rulebook_version,
+            "consultant": dataclasses.asdict(consultant) if consultant else None,
+        }
+        encoded = json.dumps(content, sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()[:32]
 
     @property
     def title(self) -> str:
@@ -116,17 +158,6 @@ def build_chart(roles: tuple[RoleAdvice, ...]) -> Chart:
     )
 
 
-def _revision(advice: Advice, answers: Answers, consultant: ConsultantView | None):
-    content = {
-        "layout": LAYOUT_VERSION,
-        "answers": answers.to_dict(),
-        "rulebook": advice.rulebook_version,
-        "consultant": dataclasses.asdict(consultant) if consultant else None,
-    }
-    encoded = json.dumps(content, sort_keys=True).encode()
-    return hashlib.sha256(encoded).hexdigest()[:32]
-
-
 def build_report(
     answers: Answers,
     *,
@@ -134,19 +165,10 @@ def build_report(
     advised_on: date | None = None,
     consultant: ConsultantView | None = None,
 ) -> Report:
-    advice = advise(answers, load_rulebook(rulebook_version))
-    gaps = [role for role in advice.roles if role.priority is not None]
     return Report(
-        organization_name=answers.organization.name,
         answers=answers,
-        advice=advice,
-        # Unsaved rows: the command line renders reports without a database.
-        answer_rows=tuple(
-            answer_rows(build_from_answers(answers)[1], answers_only=True)
-        ),
-        chart=build_chart(advice.roles),
-        hiring_order=tuple(sorted(gaps, key=lambda role: role.priority)),
+        # Resolved now, so the revision names the version the advice uses.
+        rulebook_version=load_rulebook(rulebook_version).version,
         advised_on=advised_on,
         consultant=consultant,
-        revision=_revision(advice, answers, consultant),
     )

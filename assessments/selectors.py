@@ -1,6 +1,5 @@
-"""Reads that several callers share (views, admin, commands, benchmarks)."""
+"""Reads that several callers share (views, admin, exports)."""
 
-from assessments.advice import Advice, advise, load_rulebook
 from assessments.answers_file import assessment_answers
 from assessments.models import Assessment
 from assessments.report import ConsultantView, Report, build_report
@@ -15,13 +14,6 @@ def consultant_view(assessment: Assessment) -> ConsultantView | None:
         structure_label=assessment.get_override_structure_display(),
         reason=assessment.override_reason,
         comment=assessment.client_comment,
-    )
-
-
-def assessment_advice(assessment: Assessment) -> Advice:
-    """The advice alone (no report layout), under the assessment's rulebook."""
-    return advise(
-        assessment_answers(assessment), load_rulebook(assessment.rulebook_version)
     )
 
 

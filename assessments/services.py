@@ -1,4 +1,5 @@
-"""Every write to an assessment goes through here: views, admin and commands.
+"""Every write to an assessment goes through here: views, admin and commands
+(except ``seed_demo``, which bulk-creates demo rows for speed).
 
 Each function takes keyword-only arguments, runs in one transaction and leaves
 the database unchanged when it raises.
@@ -112,24 +113,26 @@ def assessment_save_section(
     """Save one valid section form; the assessment must still be a draft."""
     locked = _lock_draft(assessment)
     saved = form.save(commit=False)
+    sections_saved = max(locked.sections_saved, section_index + 1)
+    # Only the columns this section owns: another tab may have saved others.
+    # No history row: the history is for the consultants' review.
     if isinstance(saved, Organization):
         saved.save()
         locked.organization = saved
-    else:
-        # Only this section's columns: another tab may have saved other sections.
-        # No history row: the history is for the consultants' review.
-        saved.save_without_historical_record(
-            update_fields=[*form.Meta.fields, "updated_at"]
+        locked.sections_saved = sections_saved
+        locked.save_without_historical_record(
+            update_fields=["organization", "sections_saved", "updated_at"]
         )
-    locked.sections_saved = max(locked.sections_saved, section_index + 1)
-    locked.save_without_historical_record(
-        update_fields=["organization", "sections_saved", "updated_at"]
-    )
+    else:
+        saved.sections_saved = sections_saved
+        saved.save_without_historical_record(
+            update_fields=[*form.Meta.fields, "sections_saved", "updated_at"]
+        )
     assessment.refresh_from_db()
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment) -> Answers:
+def assessment_submit(*, assessment: Assessment) -> None:
     """Lock the answers; raises ``AnswersInvalid`` if any rule of §6 fails."""
     locked = _lock_draft(assessment)
     answers = assessment_answers(locked)
@@ -140,13 +143,25 @@ def assessment_submit(*, assessment: Assessment) -> Answers:
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", *columns, "updated_at"])
     assessment.refresh_from_db()
-    return answers
 
 
 @transaction.atomic
-def assessment_create_from_answers(*, answers: Answers) -> Assessment:
-    """A new draft holding ``answers``, ready for review."""
+def assessment_create_from_answers(
+    *,
+    answers: Answers,
+    created_from: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+) -> Assessment:
+    """A new draft holding ``answers``, ready for review.
+
+    The answers file has no contact details and no client address; a copy
+    passes them along so that each row is written once.
+    """
     organization, assessment = build_from_answers(answers)
+    organization.contact_name = contact_name
+    organization.contact_email = contact_email
+    assessment.created_from = created_from
     organization.full_clean()
     organization.save()
     assessment.organization = organization
@@ -163,15 +178,13 @@ def assessment_copy(*, assessment: Assessment, address: str) -> Assessment:
     The organisation row is copied too: the submitted assessment keeps the
     answers it was advised on even if the copy renames or resizes the company.
     """
-    key = _check_start_limit(address)  # a copy is a new start too
     source = assessment.organization
-    copy = assessment_create_from_answers(answers=assessment_answers(assessment))
-    copy.organization.contact_name = source.contact_name
-    copy.organization.contact_email = source.contact_email
-    copy.organization.save(update_fields=["contact_name", "contact_email"])
-    copy.created_from = key
-    copy.save(update_fields=["created_from"])
-    return copy
+    return assessment_create_from_answers(
+        answers=assessment_answers(assessment),
+        created_from=_check_start_limit(address),  # a copy is a new start too
+        contact_name=source.contact_name,
+        contact_email=source.contact_email,
+    )
 
 
 @transaction.atomic
@@ -185,6 +198,11 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
     if assessment.status not in allowed_statuses(stored):
         raise ValidationError({"status": STATUS_ERROR})
     assessment.override_reason = assessment.override_reason.strip()
-    assessment.full_clean(exclude=["organization"])
+    # Only the review columns are written: validate them and the constraints
+    # on them, not every column and constraint again (a query each).
+    others = [
+        f.name for f in Assessment._meta.concrete_fields if f.name not in REVIEW_FIELDS
+    ]
+    assessment.full_clean(exclude=others, validate_unique=False)
     assessment._history_user = by
     assessment.save(update_fields=[*REVIEW_FIELDS, "updated_at"])

@@ -164,7 +164,6 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             for error in invalid.errors
         ]
     else:
-        warnings = answer_warnings(answers)
         if request.method == "POST":
             # A double click: the first request submits, the second finds it
             # done. Answers changed meanwhile in another tab: the redirect leads
@@ -172,6 +171,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             with contextlib.suppress(services.NotADraft, AnswersInvalid):
                 services.assessment_submit(assessment=assessment)
             return redirect(assessment.get_absolute_url())
+        warnings = answer_warnings(answers)
     return render(
         request,
         "assessments/review.html",

@@ -81,6 +81,7 @@ AXES_RESET_ON_SUCCESS = True
 # proxies, the proxy's own address would lock everybody out at once.
 AXES_CLIENT_IP_CALLABLE = "assessments.views.client_address"
 # Reverting a review to an old version would bypass the review form's rules.
+# This hides the button; AssessmentAdmin.history_form_view refuses the POST.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # The history page (and the history on the detail page) needs the history
 # model's own view permission, not just view_assessment; consultants have it.

@@ -1,15 +1,20 @@
-"""Answers and assessments for tests, built through the real services."""
+"""Answers and assessments for tests, built through the real services, and the
+URLs and form data tests send about them."""
 
 import copy
 import json
 from pathlib import Path
 from typing import Any
 
+from django.urls import reverse
+
 from assessments import services
 from assessments.advice import parse_answers
 from assessments.models import Assessment
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "examples"
+# A well-formed private link that belongs to no assessment.
+NOT_FOUND_URL = "/a/" + "x" * 43 + "/"
 
 BASE_ANSWERS: dict[str, Any] = {
     "organization": {
@@ -61,3 +66,23 @@ def submitted_assessment(**overrides: Any) -> Assessment:
     assessment = draft_assessment(**overrides)
     services.assessment_submit(assessment=assessment)
     return assessment
+
+
+def section_url(assessment: Assessment, key: str) -> str:
+    """The questionnaire page of one section (``organisation``, ``goals``...)."""
+    return reverse("assessments:section", args=[assessment.token, key])
+
+
+def review_data(assessment: Assessment, **changes: Any) -> dict[str, Any]:
+    """The admin change form's POST data: the assessment's saved review fields,
+    with ``changes`` applied, sent with the plain Save button."""
+    data = {
+        "status": assessment.status,
+        "assigned_to": assessment.assigned_to_id or "",
+        "override_structure": assessment.override_structure,
+        "override_reason": assessment.override_reason,
+        "client_comment": assessment.client_comment,
+        "internal_notes": assessment.internal_notes,
+        "_save": "Save",
+    }
+    return {**data, **changes}

@@ -16,14 +16,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
-from pypdf import PdfReader
 
 from assessments.advice import parse_answers
 from assessments.choices import AiFocus, Stage, Status, Structure
 from assessments.management.commands.seed_demo import demo_profile
 from assessments.models import Assessment, Organization
-from assessments.selectors import assessment_advice
-from tests.factories import draft_assessment, example, submitted_assessment
+from assessments.selectors import assessment_report
+from tests.factories import (
+    draft_assessment,
+    example,
+    review_data,
+    submitted_assessment,
+)
+from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -47,19 +52,6 @@ def consultant():
 def consultant_client(client, consultant):
     client.force_login(consultant)
     return client
-
-
-def _review_data(assessment, **changes) -> dict:
-    data = {
-        "status": assessment.status,
-        "assigned_to": assessment.assigned_to_id or "",
-        "override_structure": assessment.override_structure,
-        "override_reason": assessment.override_reason,
-        "client_comment": assessment.client_comment,
-        "internal_notes": assessment.internal_notes,
-        "_save": "Save",
-    }
-    return {**data, **changes}
 
 
 def _results(response) -> list[Assessment]:
@@ -466,7 +458,7 @@ def test_detail_page_shows_answers_advice_and_client_links(consultant_client):
 
 def test_override_without_reason_is_refused(consultant_client):
     assessment = submitted_assessment()
-    data = _review_data(assessment, override_structure="centralized")
+    data = review_data(assessment, override_structure="centralized")
     response = consultant_client.post(_change_url(assessment), data)
     assert response.status_code == 200
     assert "Write why you recommend another structure" in response.content.decode()
@@ -476,7 +468,7 @@ def test_override_without_reason_is_refused(consultant_client):
 
 def test_override_to_the_same_structure_is_refused(consultant_client):
     assessment = submitted_assessment()  # decentralized
-    data = _review_data(
+    data = review_data(
         assessment, override_structure="decentralized", override_reason="Because."
     )
     response = consultant_client.post(_change_url(assessment), data)
@@ -485,7 +477,7 @@ def test_override_to_the_same_structure_is_refused(consultant_client):
 
 def test_override_with_reason_reaches_client_report_and_pdf(consultant_client, client):
     assessment = submitted_assessment()
-    data = _review_data(
+    data = review_data(
         assessment,
         status="reviewed",
         override_structure="centralized",
@@ -504,8 +496,7 @@ def test_override_with_reason_reaches_client_report_and_pdf(consultant_client, c
     assert "Call me before hiring." in page
     assert "SECRET-NOTE-42" not in page
     pdf = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
-    pages = PdfReader(io.BytesIO(pdf.content)).pages
-    text = _squash(" ".join(p.extract_text() for p in pages))
+    text = _squash(pdf_text(pdf.content))
     assert "Your consultant recommends: Centralized team." in text
     assert f"TeamAdvisor's own suggestion, shown below, was: {ours}." in text
     assert "Why the consultant chose differently:" in text
@@ -516,8 +507,10 @@ def test_override_with_reason_reaches_client_report_and_pdf(consultant_client, c
 
 def test_consultant_cannot_change_the_answers(consultant_client):
     assessment = submitted_assessment()
-    data = _review_data(assessment, ml_use_cases="99", data_scientist="50")
-    consultant_client.post(_change_url(assessment), data)
+    data = review_data(assessment, ml_use_cases="99", data_scientist="50")
+    response = consultant_client.post(_change_url(assessment), data)
+    # The review is saved; the answer fields are not part of the form.
+    assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.ml_use_cases == 3
     assert assessment.data_scientist == 1
@@ -526,7 +519,7 @@ def test_consultant_cannot_change_the_answers(consultant_client):
 def test_status_cannot_go_back_to_draft(consultant_client):
     assessment = submitted_assessment()
     response = consultant_client.post(
-        _change_url(assessment), _review_data(assessment, status="draft")
+        _change_url(assessment), review_data(assessment, status="draft")
     )
     assert response.status_code == 200
     assessment.refresh_from_db()
@@ -552,7 +545,7 @@ def test_history_records_who_changed_what(client, consultant):
     client.force_login(consultant)
     response = client.post(
         _change_url(assessment),
-        _review_data(
+        review_data(
             assessment,
             status="in_review",
             assigned_to=consultant.pk,
@@ -567,7 +560,7 @@ def test_history_records_who_changed_what(client, consultant):
     client.force_login(_second_consultant())
     response = client.post(
         _change_url(assessment),
-        _review_data(
+        review_data(
             assessment,
             override_structure=other.value,
             override_reason="One shared data platform.",
@@ -602,9 +595,9 @@ def test_history_shows_unassigning_and_a_deleted_consultant(consultant_client):
     dan = _second_consultant()
     assessment = submitted_assessment()
     url = _change_url(assessment)
-    consultant_client.post(url, _review_data(assessment, assigned_to=dan.pk))
+    consultant_client.post(url, review_data(assessment, assigned_to=dan.pk))
     assessment.refresh_from_db()
-    consultant_client.post(url, _review_data(assessment, assigned_to=""))
+    consultant_client.post(url, review_data(assessment, assigned_to=""))
     page = consultant_client.get(url).content.decode()
     unassigned, assigned, *_ = _history_rows(page)
     assert unassigned["changes"] == ["Consultant: dan → —"]
@@ -620,7 +613,7 @@ def test_history_shows_long_notes_in_full(consultant_client):
     assessment = submitted_assessment()
     notes = "Called them on Monday. " + "x" * 4000 + " Agreed the plan."
     url = _change_url(assessment)
-    consultant_client.post(url, _review_data(assessment, internal_notes=notes))
+    consultant_client.post(url, review_data(assessment, internal_notes=notes))
     page = consultant_client.get(url).content.decode()
     newest = _history_rows(page)[0]
     assert newest["changes"] == [f"Internal notes: — → {notes}"]
@@ -659,7 +652,7 @@ def test_csv_export_has_answers_advice_and_neutralised_formulas(consultant_clien
     evil = by_name['\'=HYPERLINK("http://evil")']
     assert evil["industry"] == "'+cmd|' /C calc'!A0"
     enterprise = by_name["Helvetia Mutual"]
-    advice = assessment_advice(normal)
+    advice = assessment_report(normal).advice
     assert enterprise["structure"] == advice.structure.key == "hybrid"
     assert enterprise["alternative"] == advice.structure.alternative
     assert enterprise["headcount_software_developer"] == "300"
@@ -729,7 +722,7 @@ def test_json_export_round_trips_through_teamplan(consultant_client, tmp_path):
         assert exported == json.loads(json.dumps(original.to_dict()))
         out = io.StringIO()
         call_command("teamplan", str(path), stdout=out)
-        advice = assessment_advice(assessment).to_dict()
+        advice = assessment_report(assessment).advice.to_dict()
         assert json.loads(out.getvalue()) == json.loads(json.dumps(advice))
 
 
@@ -841,7 +834,7 @@ def _history_url(assessment) -> str:
 def test_history_page_lists_who_changed_what(consultant_client):
     assessment = submitted_assessment()
     consultant_client.post(
-        _change_url(assessment), _review_data(assessment, status="in_review")
+        _change_url(assessment), review_data(assessment, status="in_review")
     )
     response = consultant_client.get(_history_url(assessment))
     assert response.status_code == 200
@@ -905,7 +898,7 @@ def test_reverting_to_an_old_version_is_refused(consultant_client):
         args=[assessment.pk, record.history_id],
     )
     assert consultant_client.get(url).status_code == 200  # looking is fine
-    response = consultant_client.post(url, _review_data(record.instance))
+    response = consultant_client.post(url, review_data(record.instance))
     assert response.status_code == 403
     assessment.refresh_from_db()
     assert assessment.status == Status.SUBMITTED

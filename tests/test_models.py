@@ -5,6 +5,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from assessments.advice import ROLES
+from assessments.advice.domain import STAGES, keys
 from assessments.choices import Stage
 from assessments.models import (
     ROLE_KEYS,
@@ -31,6 +32,8 @@ def test_headcount_fields_follow_the_six_roles_of_the_spec():
 
 
 def test_stage_choices_come_from_the_engine_vocabulary():
+    assert Stage.values == list(keys(STAGES))
+    assert Stage.choices == list(STAGES)  # the labels too, in the same order
     assert Stage.values == ["small_startup", "large_startup", "enterprise"]
     assert Stage.SMALL_STARTUP.label == "Small startup"
 

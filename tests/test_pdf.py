@@ -1,9 +1,7 @@
 """The PDF team plan: content, accessibility, no outbound fetches, caching."""
 
-import http.server
 import io
 import shutil
-import threading
 
 import pytest
 from django.conf import settings
@@ -17,38 +15,9 @@ from assessments.advice.rulebook import CURRENT_VERSION
 from assessments.models import Assessment, Organization
 from assessments.report import layout_digest
 from tests.factories import example, submitted_assessment
+from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def recording_server():
-    """A local HTTP server that records every request it receives."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's naming)
-            requests.append(self.path)
-            if self.path == "/redirect":
-                self.send_response(302)
-                self.send_header("Location", "file:///etc/passwd")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield server.server_address[1], requests
-    server.shutdown()
 
 
 def _download(client, assessment) -> bytes:
@@ -58,15 +27,11 @@ def _download(client, assessment) -> bytes:
     return response.content
 
 
-def _text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
 def test_pdf_names_organisation_structure_and_pages(client):
     assessment = submitted_assessment(**example("product-enterprise"))
     data = _download(client, assessment)
     assert data.startswith(b"%PDF")
-    text = _text(data)
+    text = pdf_text(data)
     assert "Team plan for Helvetia Mutual" in text
     assert "Hybrid: core team plus squads" in text
     assert "Page 1 of" in text
@@ -76,7 +41,8 @@ def test_pdf_names_organisation_structure_and_pages(client):
 def test_pdf_is_tagged_with_title_and_language(client):
     reader = PdfReader(io.BytesIO(_download(client, submitted_assessment())))
     catalog = reader.trailer["/Root"]
-    assert bool(catalog["/MarkInfo"]["/Marked"])
+    # pypdf's BooleanObject is always truthy: compare the value it holds.
+    assert catalog["/MarkInfo"]["/Marked"].value is True
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en"
     # PDF/UA-1 declares itself in the XMP metadata.
@@ -111,7 +77,7 @@ def test_pdf_of_hostile_answers_fetches_nothing(client, recording_server):
     assert requests == []
     reader = PdfReader(io.BytesIO(data))
     assert reader.attachments == {}
-    text = _text(data)
+    text = pdf_text(data)
     assert f'<img src="http://127.0.0.1:{port}/img.png">' in text  # shown as text
     assert "@import url(" in text
 
@@ -184,10 +150,10 @@ def test_changed_answers_rulebook_or_layout_make_a_new_pdf(
     assessment = submitted_assessment()
     _download(client, assessment)
     Organization.objects.filter(pk=assessment.organization_id).update(name="Renamed")
-    assert "Renamed" in _text(_download(client, assessment))
+    assert "Renamed" in pdf_text(_download(client, assessment))
     assert len(renders) == 2
     Assessment.objects.filter(pk=assessment.pk).update(rulebook_version="2026.1")
-    assert "rulebook 2026.1" in _text(_download(client, assessment))
+    assert "rulebook 2026.1" in pdf_text(_download(client, assessment))
     assert len(renders) == 3
     monkeypatch.setattr("assessments.report.LAYOUT_VERSION", "test-new-layout")
     _download(client, assessment)

@@ -15,7 +15,7 @@ from assessments.choices import Status
 from assessments.flow import SECTIONS
 from assessments.forms import GoalsForm
 from assessments.models import Assessment, Organization
-from tests.factories import draft_assessment, submitted_assessment
+from tests.factories import draft_assessment, section_url, submitted_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,6 @@ CHOICE_FIELDS = {
     "current_structure",
     "pain_points",
 }
-
-
-def _section_url(assessment, key):
-    return reverse("assessments:section", args=[assessment.token, key])
 
 
 def _start(client) -> Assessment:
@@ -53,7 +49,7 @@ def test_start_creates_draft_and_redirects_to_first_section(client):
     response = client.post(reverse("assessments:start"))
     assessment = Assessment.objects.get()
     assert assessment.status == Status.DRAFT
-    assert response["Location"] == _section_url(assessment, "organisation")
+    assert response["Location"] == section_url(assessment, "organisation")
 
 
 def test_token_has_at_least_128_random_bits(client):
@@ -65,18 +61,18 @@ def test_token_has_at_least_128_random_bits(client):
 def test_whole_flow_start_fill_resume_submit_copy(client, post_data):
     assessment = _start(client)
     for key in SECTION_KEYS[:2]:
-        response = client.post(_section_url(assessment, key), post_data[key])
+        response = client.post(section_url(assessment, key), post_data[key])
         assert response.status_code == 302
 
     # Another browser with only the private link resumes at the third section.
     other = Client()
     response = other.get(assessment.get_absolute_url())
-    assert response["Location"] == _section_url(assessment, "team")
-    page = other.get(_section_url(assessment, "goals")).content.decode()
+    assert response["Location"] == section_url(assessment, "team")
+    page = other.get(section_url(assessment, "goals")).content.decode()
     assert 'value="3"' in page  # what was saved is shown again
 
     for key in SECTION_KEYS[2:]:
-        response = other.post(_section_url(assessment, key), post_data[key])
+        response = other.post(section_url(assessment, key), post_data[key])
         assert response.status_code == 302
     review_url = reverse("assessments:review", args=[assessment.token])
     assert response["Location"] == review_url
@@ -91,7 +87,7 @@ def test_whole_flow_start_fill_resume_submit_copy(client, post_data):
     assert assessment.submitted_at is not None
 
     # Locked: sections redirect to the read-only page and refuse changes.
-    response = client.post(_section_url(assessment, "goals"), post_data["goals"])
+    response = client.post(section_url(assessment, "goals"), post_data["goals"])
     assert response.status_code == 302
     assert response["Location"] == assessment.get_absolute_url()
     read_only = client.get(assessment.get_absolute_url()).content.decode()
@@ -110,33 +106,44 @@ def test_whole_flow_start_fill_resume_submit_copy(client, post_data):
 
 def test_back_saves_and_returns_to_previous_section(client, post_data):
     assessment = _start(client)
-    client.post(_section_url(assessment, "organisation"), post_data["organisation"])
+    client.post(section_url(assessment, "organisation"), post_data["organisation"])
     data = {**post_data["goals"], "ml_use_cases": "7", "action": "back"}
-    response = client.post(_section_url(assessment, "goals"), data)
-    assert response["Location"] == _section_url(assessment, "organisation")
+    response = client.post(section_url(assessment, "goals"), data)
+    assert response["Location"] == section_url(assessment, "organisation")
     assessment.refresh_from_db()
     assert assessment.ml_use_cases == 7
 
 
 def test_section_ahead_of_progress_redirects_to_resume_point(client):
     assessment = _start(client)
-    response = client.get(_section_url(assessment, "pain-points"))
-    assert response["Location"] == _section_url(assessment, "organisation")
+    response = client.get(section_url(assessment, "pain-points"))
+    assert response["Location"] == section_url(assessment, "organisation")
 
 
 def test_review_before_all_sections_redirects(client):
     assessment = _start(client)
     response = client.get(reverse("assessments:review", args=[assessment.token]))
-    assert response["Location"] == _section_url(assessment, "organisation")
+    assert response["Location"] == section_url(assessment, "organisation")
+
+
+def _current_steps(page: str) -> list[str]:
+    """The text of every element marked ``aria-current="step"``."""
+    elements = re.findall(
+        r'<(\w+)\b[^>]*\saria-current="step"[^>]*>(.*?)</\1>', page, re.S
+    )
+    return [re.sub(r"<[^>]+>", "", inner).strip() for _tag, inner in elements]
 
 
 def test_progress_indicator_marks_current_step(client):
     assessment = _start(client)
-    page = client.get(_section_url(assessment, "organisation")).content.decode()
+    page = client.get(section_url(assessment, "organisation")).content.decode()
     assert "Step 1 of 5: Organisation" in page
     assert '<progress class="w-100" value="1" max="5"' in page
     assert 'aria-labelledby="progress-label"' in page
-    assert 'aria-current="step"' in page
+    assert _current_steps(page) == ["1. Organisation"]
+    # Further on, the mark moves with the step.
+    page = client.get(section_url(draft_assessment(), "goals")).content.decode()
+    assert _current_steps(page) == [f"2. {SECTIONS[1].title}"]
 
 
 def _title(page: str) -> str:
@@ -150,7 +157,7 @@ def test_page_title_announces_the_step(client, number):
     count = len(SECTIONS) + 1
     if number <= len(SECTIONS):
         section = SECTIONS[number - 1]
-        url, title = _section_url(assessment, section.key), section.title
+        url, title = section_url(assessment, section.key), section.title
     else:
         url = reverse("assessments:review", args=[assessment.token])
         title = "Review &amp; submit"
@@ -161,11 +168,11 @@ def test_page_title_announces_the_step(client, number):
 def test_page_title_announces_errors_and_the_step(client, post_data):
     assessment = draft_assessment()
     data = {**post_data["goals"], "ml_use_cases": "-1"}
-    page = client.post(_section_url(assessment, "goals"), data).content.decode()
+    page = client.post(section_url(assessment, "goals"), data).content.decode()
     assert _title(page) == "Error: AI goals – Step 2 of 5 · TeamAdvisor"
 
 
-def test_every_question_has_help_text(client):
+def test_every_question_has_help_text():
     assessment = draft_assessment()
     for section in SECTIONS:
         form = section.make_form(assessment)
@@ -176,7 +183,7 @@ def test_every_question_has_help_text(client):
 def test_refused_section_shows_errors_next_to_field_and_in_summary(client, post_data):
     assessment = draft_assessment()
     data = {**post_data["goals"], "ml_use_cases": "-1"}
-    response = client.post(_section_url(assessment, "goals"), data)
+    response = client.post(section_url(assessment, "goals"), data)
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="error-summary"' in page
@@ -219,7 +226,7 @@ def test_each_field_rule_refuses_with_message(
     assessment = draft_assessment()
     before = Assessment.objects.filter(pk=assessment.pk).values().get()
     data = {**post_data[section], field: value}
-    response = client.post(_section_url(assessment, section), data)
+    response = client.post(section_url(assessment, section), data)
     assert response.status_code == 200
     page = response.content.decode()
     assert message in page
@@ -232,7 +239,7 @@ def test_each_field_rule_refuses_with_message(
 def test_headcount_above_employees_is_refused(client, post_data):
     assessment = draft_assessment()  # 40 employees
     data = {**post_data["team"], "software_developer": "39"}
-    response = client.post(_section_url(assessment, "team"), data)
+    response = client.post(section_url(assessment, "team"), data)
     assert response.status_code == 200
     assert (
         "add up to 41 people, more than the 40 employees" in response.content.decode()
@@ -243,7 +250,7 @@ def test_employees_below_the_saved_team_total_is_refused(client, post_data):
     assessment = draft_assessment()  # 40 employees, a team of 8 saved
     total = sum(assessment.headcount().values())
     data = {**post_data["organisation"], "name": "Renamed", "employees": total - 1}
-    response = client.post(_section_url(assessment, "organisation"), data)
+    response = client.post(section_url(assessment, "organisation"), data)
     assert response.status_code == 200
     page = response.content.decode()
     message = f"Your current team already adds up to {total} people"
@@ -262,7 +269,7 @@ def test_employees_equal_to_the_saved_team_total_is_accepted(client, post_data):
     assessment = draft_assessment()
     total = sum(assessment.headcount().values())
     data = {**post_data["organisation"], "employees": total}
-    response = client.post(_section_url(assessment, "organisation"), data)
+    response = client.post(section_url(assessment, "organisation"), data)
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.organization.employees == total
@@ -271,7 +278,7 @@ def test_employees_equal_to_the_saved_team_total_is_accepted(client, post_data):
 def test_employees_are_free_before_the_team_is_saved(client, post_data):
     assessment = _start(client)
     data = {**post_data["organisation"], "employees": "1"}
-    response = client.post(_section_url(assessment, "organisation"), data)
+    response = client.post(section_url(assessment, "organisation"), data)
     assert response.status_code == 302
 
 
@@ -317,7 +324,7 @@ def test_review_blocks_submit_when_answers_break_a_rule(client):
     assert response.status_code == 400
     page = response.content.decode()
     assert "need a change" in page
-    assert _section_url(assessment, "team") in page
+    assert section_url(assessment, "team") in page
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT
 
@@ -329,7 +336,7 @@ def test_review_error_names_the_section_and_question(client):
     Assessment.objects.filter(pk=assessment.pk).update(ai_focus="")
     page = client.get(reverse("assessments:review", args=[assessment.token]))
     summary = page.content.decode().split('id="error-summary"')[1].split("</div>")[0]
-    assert _section_url(assessment, "goals") in summary
+    assert section_url(assessment, "goals") in summary
     assert "AI goals – " in summary
     label = str(GoalsForm.base_fields["ai_focus"].label)
     assert f"– {escape(label)}:" in summary
@@ -352,7 +359,7 @@ def test_unknown_or_malformed_token_is_404(client, path):
 
 def test_unknown_section_of_real_assessment_is_404(client):
     assessment = draft_assessment()
-    assert client.get(_section_url(assessment, "salaries")).status_code == 404
+    assert client.get(section_url(assessment, "salaries")).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -366,7 +373,7 @@ def test_unknown_section_of_real_assessment_is_404(client):
 )
 def test_garbage_post_gives_form_with_errors(client, data):
     assessment = draft_assessment()
-    response = client.post(_section_url(assessment, "organisation"), data)
+    response = client.post(section_url(assessment, "organisation"), data)
     assert response.status_code == 200
     assert 'id="error-summary"' in response.content.decode()
     assessment.organization.refresh_from_db()
@@ -376,7 +383,7 @@ def test_garbage_post_gives_form_with_errors(client, data):
 def test_undecodable_post_body_gives_form_with_errors(client):
     assessment = draft_assessment()
     response = client.post(
-        _section_url(assessment, "organisation"),
+        section_url(assessment, "organisation"),
         data=b"name=%FF%FE&employees=%C3&stage=%00",
         content_type="application/x-www-form-urlencoded",
     )
@@ -406,7 +413,7 @@ def _csrf_forms(post_data) -> dict[str, tuple[str, str, dict]]:
     return {
         "start": ("/", reverse("assessments:start"), {}),
         **{
-            key: (_section_url(draft, key), _section_url(draft, key), post_data[key])
+            key: (section_url(draft, key), section_url(draft, key), post_data[key])
             for key in SECTION_KEYS
         },
         "review-submit": (review, review, {}),
@@ -456,9 +463,12 @@ def test_every_form_is_csrf_protected(post_data, name):
     before = state()
     assert strict.post(action, data).status_code == 403, name
     assert state() == before
+    assert "_auth_user_id" not in strict.session, name  # nobody logged in
     # With the token from the page: accepted (a redirect to what comes next).
     response = strict.post(action, {**data, "csrfmiddlewaretoken": token[1]})
     assert response.status_code == 302, name
+    if name == "admin-login":
+        assert "_auth_user_id" in strict.session
 
 
 def test_double_submit_and_late_section_save_do_not_fail(client, post_data):
@@ -472,5 +482,5 @@ def test_double_submit_and_late_section_save_do_not_fail(client, post_data):
     with pytest.raises(services.NotADraft):
         services.assessment_submit(assessment=stale)
     assert client.post(review_url).status_code == 302
-    response = client.post(_section_url(assessment, "goals"), post_data["goals"])
+    response = client.post(section_url(assessment, "goals"), post_data["goals"])
     assert response["Location"] == assessment.get_absolute_url()

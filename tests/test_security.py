@@ -17,14 +17,20 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments import services
 from assessments.models import REVIEW_TEXT_MAX_LENGTH, Assessment
 from assessments.selectors import assessment_report
-from tests.factories import draft_assessment, submitted_assessment
+from tests.factories import (
+    NOT_FOUND_URL,
+    draft_assessment,
+    review_data,
+    section_url,
+    submitted_assessment,
+)
 from tests.hostile_inputs import HOSTILE_NUMBERS, HOSTILE_TEXT
-from tests.test_pdf import _text as pdf_text
-from tests.test_pdf import recording_server  # noqa: F401 (fixture)
+from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -55,18 +61,19 @@ CSV_TEXT_COLUMNS = {
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def _section_url(assessment, key: str) -> str:
-    return reverse("assessments:section", args=[assessment.token, key])
-
-
 def _ids(values):
     return [f"{index}-{value[:20]!r}" for index, value in enumerate(values)]
 
 
-def _assert_escaped(page: str, value: str) -> None:
-    """A value with markup characters must never appear raw in HTML."""
+def _assert_escaped(page: str, value: str, *, shown: bool) -> None:
+    """A value with markup characters must never appear raw in HTML; where the
+    page is ``shown`` to display the value, it is there, escaped (line by line:
+    pages may turn line breaks into ``<br>``)."""
     if MARKUP.search(value):
         assert value not in page
+    if shown:
+        missing = [line for line in value.splitlines() if escape(line) not in page]
+        assert not missing, f"not shown: {missing[0][:80]!r}"
 
 
 def _squash(text: str) -> str:
@@ -99,12 +106,12 @@ def test_number_fields_never_fail_and_never_store_garbage(client, post_data, val
     for section, fields in NUMBER_FIELDS.items():
         # Every number field of the section gets the value at once.
         data = {**post_data[section], **dict.fromkeys(fields, value)}
-        response = client.post(_section_url(assessment, section), data)
+        response = client.post(section_url(assessment, section), data)
         too_big = len(value) * len(fields) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         # A body over Django's upload limit is refused whole, with a 400.
         assert response.status_code in ((400,) if too_big else (200, 302)), section
-        if response.status_code == 200:
-            _assert_escaped(response.content.decode(), value)
+        if response.status_code == 200:  # the form shows what was sent
+            _assert_escaped(response.content.decode(), value, shown=True)
         saved = Assessment.objects.select_related("organization").get(pk=assessment.pk)
         for field in fields:
             owner = saved.organization if field == "employees" else saved
@@ -120,11 +127,12 @@ def test_text_fields_never_fail_and_stay_escaped_everywhere(client, post_data, v
     checked, which is what the renderer turns into text.
     """
     assessment = draft_assessment()
-    url = _section_url(assessment, "organisation")
+    url = section_url(assessment, "organisation")
     for field in TEXT_FIELDS:
         response = client.post(url, {**post_data["organisation"], field: value})
         assert response.status_code in (200, 302), field
-        _assert_escaped(response.content.decode(), value)
+        page = response.content.decode()  # a refused form shows what was sent
+        _assert_escaped(page, value, shown=response.status_code == 200)
 
     # Every field that accepts the value (or, for the email, an address made of
     # it) keeps it; then it goes through to every output.
@@ -142,7 +150,7 @@ def test_text_fields_never_fail_and_stay_escaped_everywhere(client, post_data, v
             if response.status_code == 302:
                 data[field] = candidate
                 break
-            _assert_escaped(response.content.decode(), candidate)
+            _assert_escaped(response.content.decode(), candidate, shown=True)
     review = reverse("assessments:review", args=[assessment.token])
     assert client.post(review).status_code == 302
     assessment.refresh_from_db()
@@ -154,25 +162,39 @@ def test_text_fields_never_fail_and_stay_escaped_everywhere(client, post_data, v
         "assessments/report_pdf.html", {"report": assessment_report(assessment)}
     )
     assert 'href="javascript:' not in page.lower()
-    for text in stored.values():
-        _assert_escaped(page, text)
-        _assert_escaped(pdf_html, text)
+    for field, text in stored.items():
+        # The report shows the organisation and industry, not the contact.
+        shown = field in ("name", "industry")
+        _assert_escaped(page, text, shown=shown)
+        _assert_escaped(pdf_html, text, shown=shown)
 
     admin = _admin_client()
     changelist = reverse("admin:assessments_assessment_changelist")
+    # Each page with the stored fields it shows: the lists and the history name
+    # the organisation; the change page shows every answer.
     admin_pages = [
-        admin.get(changelist),
-        admin.get(changelist, {"q": value[:1000]}),  # the search box shows it
-        admin.get(changelist, {"q": stored["contact_name"][:1000]}),
-        admin.get(reverse("admin:assessments_assessment_change", args=[assessment.pk])),
-        admin.get(
-            reverse("admin:assessments_assessment_history", args=[assessment.pk])
+        (admin.get(changelist), {"name"}),
+        (admin.get(changelist, {"q": value[:1000]}), set()),  # echoed, not verbatim
+        (admin.get(changelist, {"q": stored["contact_name"][:1000]}), {"name"}),
+        (
+            admin.get(
+                reverse("admin:assessments_assessment_change", args=[assessment.pk])
+            ),
+            set(TEXT_FIELDS),
+        ),
+        (
+            admin.get(
+                reverse("admin:assessments_assessment_history", args=[assessment.pk])
+            ),
+            {"name"},
         ),
     ]
-    for response in admin_pages:
+    for response, shown in admin_pages:
         assert response.status_code == 200, response.request["QUERY_STRING"][:80]
-        for text in (value[:1000], *stored.values()):
-            _assert_escaped(response.content.decode(), text)
+        admin_page = response.content.decode()
+        _assert_escaped(admin_page, value[:1000], shown=False)
+        for field, text in stored.items():
+            _assert_escaped(admin_page, text, shown=field in shown)
 
     exported = admin.post(
         changelist, {"action": "export_csv", "_selected_action": [assessment.pk]}
@@ -186,8 +208,7 @@ def test_text_fields_never_fail_and_stay_escaped_everywhere(client, post_data, v
 
 
 def test_hostile_answers_show_as_text_in_the_pdf_and_fetch_nothing(
-    client,
-    recording_server,  # noqa: F811
+    client, recording_server
 ):
     """One PDF download carries every hostile text at once (rendering is slow).
 
@@ -238,19 +259,6 @@ def test_hostile_answers_show_as_text_in_the_pdf_and_fetch_nothing(
     assert "never for the client" not in page
 
 
-def _review_data(**changes) -> dict:
-    return {
-        "status": "reviewed",
-        "assigned_to": "",
-        "override_structure": "",
-        "override_reason": "",
-        "client_comment": "",
-        "internal_notes": "",
-        "_continue": "Save",
-        **changes,
-    }
-
-
 @pytest.mark.parametrize("value", HOSTILE_TEXT, ids=_ids(HOSTILE_TEXT))
 def test_consultant_text_is_refused_or_escaped_everywhere(client, value):
     assessment = submitted_assessment()
@@ -262,44 +270,56 @@ def test_consultant_text_is_refused_or_escaped_everywhere(client, value):
     admin = _admin_client()
     change = reverse("admin:assessments_assessment_change", args=[assessment.pk])
     for field in CONSULTANT_FIELDS:
-        data = _review_data(override_structure=other, override_reason="Fits better.")
+        data = review_data(
+            assessment,
+            status="reviewed",
+            override_structure=other,
+            override_reason="Fits better.",
+        )
         response = admin.post(change, {**data, field: value})
         assert response.status_code in (200, 302), field
         if response.status_code == 200:  # refused, and the form says why
             page = response.content.decode()
             assert "errorlist" in page, field
-            _assert_escaped(page, value)
+            _assert_escaped(page, value, shown=True)
         if len(value.strip()) > REVIEW_TEXT_MAX_LENGTH:
             assert response.status_code == 200, field
             assert f"at most {REVIEW_TEXT_MAX_LENGTH} characters" in page, field
 
     # All three at once, cut to their limit, through to every page that shows them.
     text = value[:REVIEW_TEXT_MAX_LENGTH]
-    data = _review_data(
+    data = review_data(
+        assessment,
+        status="reviewed",
         override_structure=other,
         **dict.fromkeys(CONSULTANT_FIELDS, text),
     )
     if admin.post(change, data).status_code != 302:
         return  # refused with a message, checked above
     history = reverse("admin:assessments_assessment_history", args=[assessment.pk])
+    assessment.refresh_from_db()
     for url in (change, history):
         response = admin.get(url)
         assert response.status_code == 200, url
-        _assert_escaped(response.content.decode(), text)
-    assessment.refresh_from_db()
+        admin_page = response.content.decode()
+        _assert_escaped(admin_page, text, shown=False)  # as sent, before stripping
+        for field in CONSULTANT_FIELDS:
+            _assert_escaped(admin_page, getattr(assessment, field), shown=True)
     pdf_html = render_to_string(
         "assessments/report_pdf.html", {"report": assessment_report(assessment)}
     )
     page = client.get(assessment.get_absolute_url()).content.decode()
     for html in (page, pdf_html):
         for field in CONSULTANT_FIELDS:
-            _assert_escaped(html, getattr(assessment, field))
+            # The client sees the reason and the comment, never the notes.
+            shown = field != "internal_notes"
+            _assert_escaped(html, getattr(assessment, field), shown=shown)
 
 
 # Private links ---------------------------------------------------------
 
 
-def test_one_private_link_never_opens_another(client, post_data):
+def test_one_private_link_never_opens_another(client):
     mine, theirs = (
         submitted_assessment(),
         draft_assessment(organization={"name": "Other"}),
@@ -320,7 +340,7 @@ def test_tokens_are_long_random_and_not_sequential():
 
 def test_pages_tell_browsers_not_to_leak_the_link(client):
     assessment = draft_assessment()
-    response = client.get(_section_url(assessment, "goals"))
+    response = client.get(section_url(assessment, "goals"))
     assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="referrer" content="same-origin">' in response.content.decode()
 
@@ -328,18 +348,18 @@ def test_pages_tell_browsers_not_to_leak_the_link(client):
 # Headers ---------------------------------------------------------------
 
 
-def _client_pages(client) -> list[str]:
+def _client_pages() -> list[str]:
     draft, done = draft_assessment(), submitted_assessment()
     return [
         reverse("assessments:start"),
-        _section_url(draft, "organisation"),
-        _section_url(draft, "goals"),
-        _section_url(draft, "team"),
-        _section_url(draft, "pain-points"),
+        section_url(draft, "organisation"),
+        section_url(draft, "goals"),
+        section_url(draft, "team"),
+        section_url(draft, "pain-points"),
         reverse("assessments:review", args=[draft.token]),
         done.get_absolute_url(),
         reverse("admin:login"),
-        "/a/" + "x" * 43 + "/",  # 404
+        NOT_FOUND_URL,
     ]
 
 
@@ -387,7 +407,7 @@ def _locked_out() -> object:
 
 def _responses(client) -> list[tuple[str, object]]:
     """(URL, response) of every client page and every consultants' page."""
-    pages = [(url, client.get(url)) for url in _client_pages(client)]
+    pages = [(url, client.get(url)) for url in _client_pages()]
     for user_client, url in _admin_pages().values():
         pages.append((url, user_client.get(url)))
     for url, response in pages:

@@ -5,19 +5,16 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
+from tests.advice.factories import EXAMPLE_STRUCTURES
 from tests.factories import EXAMPLES_DIR, answers_dict
 
-EXPECTED = {
-    "small-product-startup": ("decentralized", "centralized"),
-    "research-startup": ("centralized", "decentralized"),
-    "balanced-large-startup": ("hybrid", "centralized"),
-    "product-enterprise": ("hybrid", "centralized_product"),
-}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(*args, stdin: str | None = None) -> str:
@@ -33,11 +30,11 @@ def _run(*args, stdin: str | None = None) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(EXAMPLE_STRUCTURES))
 def test_examples_get_their_listed_structure(name):
     advice = json.loads(_run(str(EXAMPLES_DIR / f"{name}.json")))
     assert (advice["structure"]["key"], advice["structure"]["alternative"]) == (
-        EXPECTED[name]
+        EXAMPLE_STRUCTURES[name]
     )
 
 
@@ -174,6 +171,7 @@ def test_command_line_exit_status_and_stderr(tmp_path):
     source.write_text(json.dumps(answers_dict(ai_focus="profit")))
     result = subprocess.run(
         [sys.executable, "manage.py", "teamplan", str(source)],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,

@@ -278,8 +278,13 @@ def answer_warnings(
     answers: Answers, rulebook: Rulebook | None = None
 ) -> tuple[Finding, ...]:
     """Accepted-but-odd answers (spec section 6), each with its rule."""
-    rulebook = rulebook or load_rulebook()
-    env = facts(answers)
+    return warnings_from_facts(facts(answers), rulebook or load_rulebook())
+
+
+def warnings_from_facts(
+    env: Mapping[str, object], rulebook: Rulebook
+) -> tuple[Finding, ...]:
+    """``answer_warnings`` for facts already derived (``advise`` has them)."""
     return tuple(
         Finding.of(rule, env) for rule in rulebook.answer_warnings if rule.applies(env)
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .answers import Answers, answer_warnings
+from .answers import Answers, warnings_from_facts
 from .domain import MAX_COUNT, STRUCTURES, label
 from .facts import facts, render
 from .results import Advice, Finding, Rationale, RiskAdvice, StructureAdvice
@@ -112,7 +112,7 @@ def advise(answers: Answers, rulebook: Rulebook | None = None) -> Advice:
     env = facts(answers, structure=decision.structure)
     roles = plan_roles(env, book)
     warnings = (
-        answer_warnings(answers, book)
+        warnings_from_facts(env, book)
         + _threshold_warnings(answers, decision, env, book)
         + part_time_warning(roles, env, book)
     )

@@ -258,4 +258,5 @@ def load_rulebook(
     version = CURRENT_VERSION if version is None else version
     if not isinstance(version, str) or not _VERSION.fullmatch(version):
         raise UnknownRulebook(f"{version!r} is not a rulebook version (e.g. '2026.1')")
-    return _load(version, (directory or RULEBOOK_DIR).resolve())
+    # RULEBOOK_DIR is resolved already: no filesystem call on the hot path.
+    return _load(version, directory.resolve() if directory else RULEBOOK_DIR)

@@ -39,6 +39,14 @@ VALID = {
 }
 
 
+# (structure, alternative) each example answers file must get, by file stem.
+EXAMPLE_STRUCTURES = {
+    "small-product-startup": ("decentralized", "centralized"),
+    "research-startup": ("centralized", "decentralized"),
+    "balanced-large-startup": ("hybrid", "centralized"),
+    "product-enterprise": ("hybrid", "centralized_product"),
+}
+
 TYPICAL_EMPLOYEES = {"small_startup": 100, "large_startup": 1000, "enterprise": 5000}
 
 

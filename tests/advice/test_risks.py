@@ -67,10 +67,16 @@ def test_each_structure_lists_the_known_challenges_of_spec_section_2(structure):
     assert list(risks_of(structure)) == SPEC_RISKS[structure]
 
 
-def test_risk_findings_carry_their_rule_source_for_the_house_label():
+def test_k_estimation_budget_and_k_estimation_pain_both_named_with_source():
+    """A risk names every trigger that fired, each with its rule's source, from
+    which the report labels house rules."""
     risk = risks_of(
         "centralized", dedicated_ml_budget=False, pain_points=("estimation_difficulty",)
     )["estimation"]
+    assert [f.rule for f in risk.because] == [
+        "K-ESTIMATION-BUDGET",
+        "K-ESTIMATION-PAIN",
+    ]
     labels = [(f.rule, f.source, f.source_label) for f in risk.because]
     assert labels == [
         ("K-ESTIMATION-BUDGET", "article", "from the article"),
@@ -246,13 +252,3 @@ def test_risk_trigger_sets_level(rule, structure, key, changes, because):
         assert [(f.rule, f.text) for f in risk.because] == [(rule, because)]
     else:
         assert (risk.level, risk.because) == ("medium", ())
-
-
-def test_risk_names_every_trigger_that_fired():
-    risk = risks_of(
-        "centralized", dedicated_ml_budget=False, pain_points=("estimation_difficulty",)
-    )["estimation"]
-    assert [f.rule for f in risk.because] == [
-        "K-ESTIMATION-BUDGET",
-        "K-ESTIMATION-PAIN",
-    ]

@@ -89,8 +89,12 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def consultants_group():
-    """The group the data migration makes; live-server tests flush the tables,
-    so make sure it is there with the migration's permissions."""
+    """The group the data migration makes, with the migration's permissions.
+
+    ``serialized_rollback`` restores it after other browser tests, but not after
+    a transactional test without it (such as the simultaneous-starts test of the
+    security suite on PostgreSQL): that one's flush leaves no group behind.
+    """
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission

@@ -3,6 +3,8 @@
 from playwright.sync_api import Page
 
 MAX_TABS = 80
+# The questionnaire's "Save and continue" button.
+NEXT = "button[value=next]"
 
 
 def tab_to(page: Page, selector: str) -> None:

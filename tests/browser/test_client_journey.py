@@ -11,6 +11,7 @@ from assessments.flow import SECTIONS
 from assessments.models import Assessment
 from tests.browser.keyboard import (
     MAX_TABS,
+    NEXT,
     choose_radio,
     press,
     tab_to,
@@ -20,8 +21,6 @@ from tests.browser.keyboard import (
 from tests.factories import draft_assessment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-NEXT = "button[value=next]"
 
 # The focused element, and whether it shows where the focus is: an outline
 # that is drawn (a style other than none, a width above 0) or a box shadow.

@@ -14,15 +14,19 @@ from playwright.sync_api import Page
 
 from assessments.models import Assessment, Organization
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.factories import draft_assessment, example, submitted_assessment
+from tests.browser.keyboard import NEXT
+from tests.factories import (
+    NOT_FOUND_URL,
+    draft_assessment,
+    example,
+    submitted_assessment,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WCAG = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 }
-NEXT = "button[value=next]"
-NOT_FOUND = "/a/" + "x" * 43 + "/"
 FAILED_LOAD = "Failed to load resource: the server responded with a status of"
 
 
@@ -86,7 +90,7 @@ def _pages() -> list[tuple[str, str, Callable | None]]:
         ("review", reverse("assessments:review", args=[draft.token]), None),
         ("review-errors", reverse("assessments:review", args=[broken.token]), None),
         ("report", report.get_absolute_url(), None),
-        ("not-found", NOT_FOUND, None),
+        ("not-found", NOT_FOUND_URL, None),
     ]
 
 
@@ -127,7 +131,7 @@ def test_client_pages_pass_axe_and_are_captured(
 
     # Chromium logs the error status of those two pages; nothing else may fail.
     expected = [
-        f"{live_server.url}{NOT_FOUND}: {FAILED_LOAD} 404 (Not Found)",
+        f"{live_server.url}{NOT_FOUND_URL}: {FAILED_LOAD} 404 (Not Found)",
         f"{live_server.url}/: {FAILED_LOAD} 429 (Too Many Requests)",
     ]
     assert new_page.problems == expected

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 
 from assessments.advice import AnswersInvalid, parse_answers
+from assessments.pdf import render_report_pdf
 from assessments.report import build_report
 
 # Terminal control characters in a client's text must not reach the terminal.
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, answers: str, format: str, pdf: str | None, **options):
         report = build_report(self._read_answers(answers))
         # Render everything before writing anything: an error leaves no output.
-        pdf_bytes = self._render_pdf(report) if pdf else None
+        pdf_bytes = render_report_pdf(report) if pdf else None
         if format == "json":
             output = json.dumps(report.advice.to_dict(), indent=2, ensure_ascii=False)
         else:
@@ -58,8 +59,3 @@ class Command(BaseCommand):
             return parse_answers(data)
         except AnswersInvalid as invalid:
             raise CommandError(f"{source} has invalid answers:\n{invalid}") from None
-
-    def _render_pdf(self, report) -> bytes:
-        from assessments.pdf import render_report_pdf
-
-        return render_report_pdf(report)
