@@ -21,9 +21,6 @@ from .domain import (
     Choices,
     keys,
 )
-from .facts import facts
-from .results import Finding
-from .rulebook import Rulebook, load_rulebook
 
 
 # Keyword-only, so fields can follow the answers file's order despite defaults.
@@ -33,6 +30,7 @@ class Organization:
     industry: str = ""
     employees: int
     stage: str
+    regulated: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,8 @@ class Answers:
     product_teams: int
     dedicated_ml_budget: bool = False
     current_structure: str = "none"
+    # None when the client did not say (first-edition answers files).
+    has_ml_lead: bool | None = None
     headcount: Headcount
     full_stack_data_scientists: int = 0
     # Kept in spec order, so the same set of pain points is always equal.
@@ -75,12 +75,14 @@ class Answers:
                 "industry": org.industry,
                 "employees": org.employees,
                 "stage": org.stage,
+                "regulated": org.regulated,
             },
             "ai_focus": self.ai_focus,
             "ml_use_cases": self.ml_use_cases,
             "product_teams": self.product_teams,
             "dedicated_ml_budget": self.dedicated_ml_budget,
             "current_structure": self.current_structure,
+            "has_ml_lead": self.has_ml_lead,
             "headcount": {
                 f.name: getattr(self.headcount, f.name) for f in fields(Headcount)
             },
@@ -154,6 +156,15 @@ class _Reader:
             return None
         return value
 
+    def boolean(
+        self, data: Mapping, path: str, key: str, *, nullable: bool = False
+    ) -> bool | None:
+        value = data[key]
+        if isinstance(value, bool) or (nullable and value is None):
+            return value
+        self.error(_join(path, key), "must be true or false")
+        return None
+
     def choice(
         self, data: Mapping, path: str, key: str, choices: Choices
     ) -> str | None:
@@ -188,11 +199,12 @@ _TOP = (
     "product_teams",
     "dedicated_ml_budget",
     "current_structure",
+    "has_ml_lead",
     "headcount",
     "full_stack_data_scientists",
     "pain_points",
 )
-_ORG = ("name", "industry", "employees", "stage")
+_ORG = ("name", "industry", "employees", "stage", "regulated")
 
 
 def _organization(r: _Reader, data: Mapping) -> Organization | None:
@@ -215,9 +227,18 @@ def _organization(r: _Reader, data: Mapping) -> Organization | None:
         employees = r.count(org, p, "employees", minimum=1)
     if r.present(org, p, "stage", required=True):
         stage = r.choice(org, p, "stage", STAGES)
-    if None in (name, industry, employees, stage):
+    regulated: bool | None = False
+    if r.present(org, p, "regulated", required=False):
+        regulated = r.boolean(org, p, "regulated")
+    if None in (name, industry, employees, stage, regulated):
         return None
-    return Organization(name=name, industry=industry, employees=employees, stage=stage)
+    return Organization(
+        name=name,
+        industry=industry,
+        employees=employees,
+        stage=stage,
+        regulated=regulated,
+    )
 
 
 def _headcount(r: _Reader, data: Mapping) -> Headcount | None:
@@ -235,8 +256,21 @@ def _headcount(r: _Reader, data: Mapping) -> Headcount | None:
     return Headcount(**counts)
 
 
-def parse_answers(data: object) -> Answers:
-    """Validate an answers file (spec section 6) or raise ``AnswersInvalid``."""
+def full_stack_error(data_scientists: int) -> str:
+    """The one wording of the rule, for the answers file and the team step."""
+    return (
+        f"must not be more than the {data_scientists} data scientists: a "
+        "full-stack data scientist is counted as a data scientist too"
+    )
+
+
+def parse_answers(data: object, *, first_edition: bool = False) -> Answers:
+    """Validate an answers file (spec section 6) or raise ``AnswersInvalid``.
+
+    ``first_edition`` reads answers saved under a first-edition rulebook, which
+    only warned about more full-stack data scientists than data scientists:
+    those assessments keep rendering.
+    """
     r = _Reader()
     top = r.obj(data, "", _TOP)
     if top is None:
@@ -249,9 +283,10 @@ def parse_answers(data: object) -> Answers:
         if r.present(top, "", key, required=True):
             values[key] = r.count(top, "", key)
     if r.present(top, "", "dedicated_ml_budget", required=False):
-        values["dedicated_ml_budget"] = top["dedicated_ml_budget"]
-        if not isinstance(top["dedicated_ml_budget"], bool):
-            r.error("dedicated_ml_budget", "must be true or false")
+        values["dedicated_ml_budget"] = r.boolean(top, "", "dedicated_ml_budget")
+    if r.present(top, "", "has_ml_lead", required=False):
+        # null, like an absent key, means the client did not say.
+        values["has_ml_lead"] = r.boolean(top, "", "has_ml_lead", nullable=True)
     if r.present(top, "", "current_structure", required=False):
         values["current_structure"] = r.choice(
             top, "", "current_structure", CURRENT_STRUCTURES
@@ -269,22 +304,14 @@ def parse_answers(data: object) -> Answers:
             f"the six roles add up to {headcount.total()} people, more than the "
             f"{organization.employees} employees",
         )
+    full_stack = values.get("full_stack_data_scientists")
+    if (
+        not first_edition
+        and headcount
+        and full_stack is not None
+        and full_stack > headcount.data_scientist
+    ):
+        r.error("full_stack_data_scientists", full_stack_error(headcount.data_scientist))
     if r.errors:
         raise AnswersInvalid(r.errors)
     return Answers(organization=organization, headcount=headcount, **values)
-
-
-def answer_warnings(
-    answers: Answers, rulebook: Rulebook | None = None
-) -> tuple[Finding, ...]:
-    """Accepted-but-odd answers (spec section 6), each with its rule."""
-    return warnings_from_facts(facts(answers), rulebook or load_rulebook())
-
-
-def warnings_from_facts(
-    env: Mapping[str, object], rulebook: Rulebook
-) -> tuple[Finding, ...]:
-    """``answer_warnings`` for facts already derived (``advise`` has them)."""
-    return tuple(
-        Finding.of(rule, env) for rule in rulebook.answer_warnings if rule.applies(env)
-    )

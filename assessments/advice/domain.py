@@ -24,6 +24,7 @@ CURRENT_STRUCTURES: Choices = (
     ("centralized", "Centralized team"),
     ("decentralized", "Decentralized squads"),
     ("hybrid", "Hybrid: core team plus squads"),
+    ("centralized_product", "Central ML product team"),
 )
 
 STRUCTURES: Choices = (
@@ -33,6 +34,15 @@ STRUCTURES: Choices = (
     ("centralized_product", "Central ML product team"),
 )
 
+# How a sentence names each structure ("We recommend one central ML team.").
+STRUCTURE_WORDS: dict[str, str] = {
+    "centralized": "one central ML team",
+    "decentralized": "ML people embedded in your product teams",
+    "hybrid": "a central ML core plus ML people embedded in your product teams",
+    "centralized_product": "a central ML team that builds and ships ML products "
+    "itself",
+}
+
 ROLES: Choices = (
     ("data_analyst", "Data analyst"),
     ("data_engineer", "Data engineer"),
@@ -41,6 +51,20 @@ ROLES: Choices = (
     ("mlops_engineer", "MLOps engineer"),
     ("software_developer", "Software developer"),
 )
+
+# The data/ML roles: software developers integrate, they are not the ML team
+# whose size sets the pace, the lone-person rule and the ML-lead test (§4).
+ML_ROLES = tuple(key for key, _ in ROLES if key != "software_developer")
+
+# How client text names people in a role: (one, several).
+ROLE_NOUNS: dict[str, tuple[str, str]] = {
+    "data_analyst": ("data analyst", "data analysts"),
+    "data_engineer": ("data engineer", "data engineers"),
+    "data_scientist": ("data scientist", "data scientists"),
+    "research_scientist": ("research scientist", "research scientists"),
+    "mlops_engineer": ("MLOps engineer", "MLOps engineers"),
+    "software_developer": ("software developer", "software developers"),
+}
 
 PAIN_POINTS: Choices = (
     ("silos", "ML work happens in silos"),
@@ -66,6 +90,13 @@ STAGE_HELP: dict[str, str] = {
     "specialists.",
     "enterprise": "An established organization with many departments and "
     "business units.",
+}
+
+# How a sentence names each focus ("if your AI focus were ...").
+AI_FOCUS_WORDS: dict[str, str] = {
+    "product": "putting AI into products",
+    "research": "research and new AI methods",
+    "balanced": "both products and research",
 }
 
 AI_FOCUS_HELP: dict[str, str] = {

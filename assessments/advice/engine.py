@@ -1,7 +1,8 @@
-"""``advise``: answers in, advice out (spec sections 3 to 5).
+"""``advise``: answers in, team plan out (second edition, spec sections 3-11).
 
-Pure and deterministic: the output depends only on the answers and the
-rulebook version, so stored advice can always be reproduced.
+Pure and deterministic: the output depends only on the answers, the override,
+the cost table and the rulebook version, so stored advice can always be
+reproduced.
 """
 
 from __future__ import annotations
@@ -9,117 +10,312 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .answers import Answers, warnings_from_facts
-from .domain import MAX_COUNT, STRUCTURES, label
-from .facts import facts, render
-from .results import Advice, Finding, Rationale, RiskAdvice, StructureAdvice
-from .roles import part_time_warning, plan_roles
-from .rulebook import DecisionRow, Rulebook, load_rulebook
+from .answers import Answers
+from .domain import CURRENT_STRUCTURES, STRUCTURE_WORDS, STRUCTURES, label
+from .facts import facts, reads, render
+from .hiring import (
+    LATER,
+    QUARTERS,
+    Unit,
+    hire_noun,
+    order_units,
+    priorities,
+    schedule,
+    unit_cost,
+    with_seniority,
+)
+from .results import (
+    Advice,
+    Costs,
+    Hire,
+    Quarter,
+    Rationale,
+    RiskAdvice,
+    StructureAdvice,
+    Transition,
+)
+from .risks import plan_risks
+from .roles import RolePlan, apply_cover, combined_hire, plan_needs, role_advice
+from .rulebook import Rulebook, load_rulebook
+from .structure import Decision, decide_for, sensitivity
 
 
 @dataclass(frozen=True)
-class Decision:
-    row: DecisionRow
+class Override:
+    """A consultant's structure and the reason the client reads."""
+
     structure: str
-    alternative: str
-    text: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.structure not in dict(STRUCTURES):
+            raise ValueError(f"unknown structure {self.structure!r}")
+        if not self.reason.strip():
+            raise ValueError("an override needs a reason")
 
 
-def decide_structure(
-    stage: str, ai_focus: str, product_teams: int, rulebook: Rulebook | None = None
-) -> Decision:
-    """The decision-table row for stage and focus, with its threshold applied."""
-    row = (rulebook or load_rulebook()).decision(stage, ai_focus)
-    above = row.threshold
-    if above and product_teams >= above.product_teams_at_least:
-        return Decision(row, above.structure, above.alternative, above.text)
-    return Decision(row, row.structure, row.alternative, row.text)
+def advise(
+    answers: Answers,
+    rulebook: Rulebook | None = None,
+    *,
+    override: Override | None = None,
+    costs: Mapping[str, object] | None = None,
+) -> Advice:
+    """The team plan for ``answers``: for ``override``'s structure if given."""
+    book = rulebook or load_rulebook()
+    decision = decide_for(answers, book)
+    structure = override.structure if override else decision.structure
+    env = facts(answers, structure=structure)
+
+    plans = plan_needs(env, book)
+    apply_cover(plans, env, book)
+    combined = combined_hire(plans, env, book)
+    risks = plan_risks(structure, combined, env, book)
+    high = {risk.key for risk in risks if risk.level == "high"}
+    units = order_units(plans, combined, high, env, book)
+    ranks = priorities(units)
+    units, paces = schedule(with_seniority(units, plans, book), plans, env, book)
+
+    hires = _hires(units, ranks, costs, book)
+    ml_lead = _ml_lead_due(units, structure, env, book)
+    return Advice(
+        rulebook_version=book.version,
+        structure=_structure(decision, structure, override, risks, env, book),
+        roles=tuple(
+            role_advice(plan, ranks.get(key), env, book) for key, plan in plans.items()
+        ),
+        hires=hires,
+        roadmap=_roadmap(hires, ml_lead, costs, env, book),
+        risks=risks,
+        transition=_transition(answers.current_structure, structure, env, book),
+        sensitivity=sensitivity(answers, decision.structure, book),
+        stable_text=book.rule("sensitivity")["stable"],
+        costs=_costs(hires, costs),
+        warnings=answer_warnings(answers, book),
+        plan_rules=_plan_rules(plans, high, paces, ml_lead, costs, env, book),
+    )
 
 
-def _rationale(decision: Decision, env: Mapping[str, object]) -> Rationale:
-    row = decision.row
-    # A row is selected by stage and focus; threshold rows also read the teams.
-    read = ("stage", "ai_focus") + (("product_teams",) if row.threshold else ())
-    return Rationale.of(row, decision.text, env, names=read)
+def answer_warnings(
+    answers: Answers, rulebook: Rulebook | None = None
+) -> tuple[Rationale, ...]:
+    """Accepted-but-odd answers (spec section 6), each with its rule."""
+    env = facts(answers)
+    book = rulebook or load_rulebook()
+    return tuple(Rationale.of(rule, env) for rule in book.warnings if rule.applies(env))
 
 
 def _structure(
-    decision: Decision, env: Mapping[str, object], book: Rulebook
+    decision: Decision,
+    structure: str,
+    override: Override | None,
+    risks: tuple[RiskAdvice, ...],
+    env: Mapping[str, object],
+    book: Rulebook,
 ) -> StructureAdvice:
-    text = book.structures[decision.structure]
-    alternative = label(STRUCTURES, decision.alternative)
-    summary = render(decision.text, env) + f" The runner-up is: {alternative}."
+    row = decision.row
+    why = render(decision.text, env)
+    # A row is chosen by stage and focus; a row with a threshold reads the
+    # teams too.
+    names = ["stage", "ai_focus"]
+    if row.get("squads_at_least") is not None:
+        names.append("squads")
+    rationale = [Rationale(row.id, decision.source, why, reads(names, env))]
+    if decision.scale:
+        why = render(decision.scale.text, env)
+        rationale.append(Rationale.of(decision.scale, env))
+    ours = STRUCTURE_WORDS[decision.structure]
+    if override:
+        rule = book.rule("override")
+        words = {
+            "structure_words": STRUCTURE_WORDS[structure],
+            "recommended_words": ours,
+            "reason": override.reason.strip(),
+        }
+        rationale.append(Rationale.of(rule, env, **words))
+        summary = (
+            f"Your consultant recommends {STRUCTURE_WORDS[structure]}, and this "
+            f"plan is built for it. TeamAdvisor's own table suggested {ours}."
+        )
+    else:
+        summary = f"We recommend {ours}. {why}"
+    consistency = book.rule("consistency")
+    own = book.structure_text(structure)["risks"]
+    for risk in risks:
+        if risk.level == "high" and risk.key in own:
+            words = {"risk": risk.label, "mitigation": risk.mitigation}
+            rationale.append(Rationale.of(consistency, env, **words))
+    text = book.structure_text(structure)
     return StructureAdvice(
-        key=decision.structure,
-        label=label(STRUCTURES, decision.structure),
+        key=structure,
+        label=label(STRUCTURES, structure),
+        recommended_by_teamadvisor=decision.structure,
+        recommended_label=label(STRUCTURES, decision.structure),
         alternative=decision.alternative,
-        alternative_label=alternative,
+        alternative_label=label(STRUCTURES, decision.alternative),
+        override=override.structure if override else None,
+        override_reason=override.reason.strip() if override else "",
         summary=summary,
-        description=text.description,
-        strengths=text.strengths,
-        rationale=(_rationale(decision, env),),
+        description=text["description"],
+        strengths=tuple(text["strengths"]),
+        rationale=tuple(rationale),
     )
 
 
-def _threshold_warnings(
-    answers: Answers, decision: Decision, env: Mapping[str, object], book: Rulebook
-) -> tuple[Finding, ...]:
-    """Warn when one product team more or fewer would change the structure."""
-    warnings = []
-    for other in (answers.product_teams - 1, answers.product_teams + 1):
-        if not 0 <= other <= MAX_COUNT:
-            continue
-        org = answers.organization
-        flipped = decide_structure(org.stage, answers.ai_focus, other, book)
-        if flipped.structure != decision.structure:
-            extra = {
-                "rule": decision.row.id,
-                "other_teams": other,
-                "other_structure": label(STRUCTURES, flipped.structure),
-                "structure_label": label(STRUCTURES, decision.structure),
-            }
-            warnings.append(Finding.of(book.threshold_warning, env, **extra))
-    return tuple(warnings)
-
-
-def _risks(
-    structure: str, env: Mapping[str, object], book: Rulebook
-) -> tuple[RiskAdvice, ...]:
-    """The structure's known challenges in table order; high when triggered."""
-    risks = []
-    for key in book.structures[structure].risks:
-        risk = book.risks[key]
-        fired = [t for t in risk.triggers if t.applies(env)]
-        risks.append(
-            RiskAdvice(
-                key=key,
-                label=risk.label,
-                level="high" if fired else "medium",
-                because=tuple(Finding.of(t, env) for t in fired),
-                mitigation=risk.mitigation,
+def _hires(
+    units: list[Unit],
+    ranks: Mapping[str, int],
+    costs: Mapping[str, object] | None,
+    book: Rulebook,
+) -> tuple[Hire, ...]:
+    """One entry per role group, tier, seniority and quarter, by quarter then order."""
+    groups: dict[tuple, list[Unit]] = {}
+    for unit in units:
+        key = (unit.roles, unit.tier, unit.seniority, unit.quarter)
+        groups.setdefault(key, []).append(unit)
+    first = {key: units.index(group[0]) for key, group in groups.items()}
+    hire_rule = book.rule("roadmap", "hire")
+    hires = []
+    for key in sorted(groups, key=lambda k: (k[3], first[k])):
+        roles, tier, seniority, quarter = key
+        count = len(groups[key])
+        cost = unit_cost(groups[key][0], costs)
+        seniority_words = "senior" if seniority == "senior" else "mid-level"
+        text = render(
+            hire_rule.text,
+            {
+                "count": count,
+                "seniority": seniority_words,
+                "role": hire_noun(roles, count, book),
+            },
+        )
+        if tier == "later":
+            text += " " + book.rule("hiring", "later")["action"]
+        hires.append(
+            Hire(
+                roles=roles,
+                label=hire_noun(roles, 1, book),
+                count=count,
+                priority=ranks[roles[0]],
+                tier=tier,
+                seniority=seniority,
+                quarter=quarter,
+                cost=None if cost is None else cost * count,
+                text=text,
             )
         )
-    return tuple(risks)
+    return tuple(hires)
 
 
-def advise(answers: Answers, rulebook: Rulebook | None = None) -> Advice:
-    """The full advice for ``answers`` under ``rulebook`` (default: current)."""
-    book = rulebook or load_rulebook()
-    org = answers.organization
-    decision = decide_structure(
-        org.stage, answers.ai_focus, answers.product_teams, book
+def _ml_lead_due(
+    units: list[Unit], structure: str, env: Mapping[str, object], book: Rulebook
+) -> bool:
+    rule = book.rule("roadmap", "ml_lead")
+    if env["has_ml_lead"] is not False:
+        return False  # they have one, or did not say
+    ml_hires = sum(u.is_ml for u in units if u.quarter in QUARTERS)
+    return (
+        env["ml_staff"] + ml_hires >= rule["team_at_least"]
+        or structure in rule["structures"]
     )
-    env = facts(answers, structure=decision.structure)
-    roles = plan_roles(env, book)
-    warnings = (
-        warnings_from_facts(env, book)
-        + _threshold_warnings(answers, decision, env, book)
-        + part_time_warning(roles, env, book)
+
+
+def _roadmap(
+    hires: tuple[Hire, ...],
+    ml_lead: bool,
+    costs: Mapping[str, object] | None,
+    env: Mapping[str, object],
+    book: Rulebook,
+) -> tuple[Quarter, ...]:
+    roadmap = book.raw["roadmap"]
+    first_actions = []
+    if ml_lead:
+        first_actions.append(roadmap["ml_lead"]["text"])
+    if env["ml_use_cases"] == 0:
+        first_actions.append(roadmap["use_cases_first"]["text"])
+    if env["regulated"]:
+        first_actions += roadmap["governance"]["steps"]
+    quarters = []
+    for quarter in (*QUARTERS, LATER):
+        these = [hire for hire in hires if hire.quarter == quarter]
+        actions = (first_actions if quarter == 1 else []) + [h.text for h in these]
+        quarters.append(
+            Quarter(
+                quarter=quarter,
+                actions=tuple(actions),
+                hires=sum(hire.count for hire in these),
+                added_cost=(
+                    None if costs is None else sum(hire.cost for hire in these)
+                ),
+            )
+        )
+    return tuple(quarters)
+
+
+def _costs(hires: tuple[Hire, ...], costs: Mapping[str, object] | None) -> Costs | None:
+    if costs is None:
+        return None
+    return Costs(
+        currency=costs["currency"],
+        total=sum(h.cost for h in hires if h.quarter in QUARTERS),
+        later=sum(h.cost for h in hires if h.quarter == LATER),
     )
-    return Advice(
-        rulebook_version=book.version,
-        structure=_structure(decision, env, book),
-        roles=roles,
-        risks=_risks(decision.structure, env, book),
-        warnings=warnings,
+
+
+def _transition(
+    current: str, structure: str, env: Mapping[str, object], book: Rulebook
+) -> Transition:
+    transition = book.raw["transition"]
+    if current == "none":
+        key = "none"
+    elif current == structure:
+        key = "same"
+    else:
+        key = "move"
+    rule = book.rule("transition", key)
+    return Transition(
+        current=current,
+        current_label=label(CURRENT_STRUCTURES, current),
+        structure=structure,
+        rule=Rationale(rule.id, rule.source, "", ()),
+        lead=transition["same_lead"] if key == "same" else "",
+        steps=book.transition_steps(current, structure),
     )
+
+
+def _plan_rules(
+    plans: Mapping[str, RolePlan],
+    high: set[str],
+    paces: Mapping[int, int],
+    ml_lead: bool,
+    costs: Mapping[str, object] | None,
+    env: Mapping[str, object],
+    book: Rulebook,
+) -> tuple[Rationale, ...]:
+    """The rules that shaped the hiring order and roadmap, for the trace."""
+    rules = [Rationale.of(book.rule("hiring", "blocking"), env)]
+    rules.append(Rationale.of(book.rule("hiring", "growing"), env))
+    raised = book.rule("hiring", "raised")
+    for item in raised["order"]:
+        if found := sorted(high & set(item["risks"])):
+            rules.append(Rationale.of(raised, env, risks=", ".join(found)))
+    if any(plan.covered for plan in plans.values()):
+        rules.append(Rationale.of(book.rule("hiring", "later"), env))
+    pace = book.rule("roadmap", "pace")
+    team = env["ml_staff"]
+    if paces:
+        first = min(paces)
+        rules.append(Rationale.of(pace, env, pace=paces[first], team=team))
+    slow = book.rule("roadmap", "pace_hiring")
+    if slow.applies(env):
+        rules.append(Rationale.of(slow, env))
+    rules.append(Rationale.of(book.rule("roadmap", "per_role"), env))
+    rules.append(Rationale.of(book.rule("roadmap", "seniority"), env))
+    if ml_lead:
+        rules.append(Rationale.of(book.rule("roadmap", "ml_lead"), env))
+    if env["ml_use_cases"] == 0:
+        rules.append(Rationale.of(book.rule("roadmap", "use_cases_first"), env))
+    if costs is not None:
+        rules.append(Rationale.of(book.rule("roadmap", "costs"), env))
+    return tuple(rules)
+

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from .domain import ROLES, keys
+from .domain import AI_FOCUS_WORDS, ML_ROLES, ROLES, STAGES, keys, label
 
 if TYPE_CHECKING:
     from .answers import Answers
@@ -25,8 +25,13 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "use_cases": ("ml_use_cases",),
     "squads": ("product_teams", "ml_use_cases"),
     "structure": (),
+    "regulated": ("organization.regulated",),
+    "ml_staff": tuple(f"headcount.{role}" for role in ML_ROLES),
+    "science_staff": ("headcount.data_scientist", "headcount.research_scientist"),
+    "stage_words": ("organization.stage",),
 }
-_PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
+# {fact} or {fact|noun} ("3 teams") or {fact|singular|plural} ("1 ML person").
+_PLACEHOLDER = re.compile(r"\{([a-z_.]+)(?:\|([^|{}]+))?(?:\|([^|{}]+))?\}")
 
 
 def facts(answers: Answers, **extra: object) -> dict[str, object]:
@@ -43,6 +48,11 @@ def facts(answers: Answers, **extra: object) -> dict[str, object]:
         "pain_points": answers.pain_points,
         "use_cases": max(1, answers.ml_use_cases),
         "squads": max(1, min(answers.product_teams, answers.ml_use_cases)),
+        "regulated": answers.organization.regulated,
+        "has_ml_lead": answers.has_ml_lead,
+        "ml_staff": sum(answers.headcount.of(role) for role in ML_ROLES),
+        "stage_words": label(STAGES, answers.organization.stage).lower(),
+        "focus_words": AI_FOCUS_WORDS[answers.ai_focus],
     }
     for role in keys(ROLES):
         env[f"headcount.{role}"] = answers.headcount.of(role)
@@ -65,15 +75,27 @@ def reads(names: Iterable[str], env: Mapping[str, object]) -> Reads:
     answer_env = {
         "organization.stage": env["stage"],
         "organization.employees": env["employees"],
+        "organization.regulated": env["regulated"],
     }
     return tuple(
         (f, show(answer_env.get(f, env.get(f)))) for f in dict.fromkeys(fields)
     )
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` with its noun in agreement: "1 team", "2 teams"."""
+    noun = singular if count == 1 else (plural or f"{singular}s")
+    return f"{count} {noun}"
+
+
 def render(template: str, env: Mapping[str, object]) -> str:
     """Fill ``{fact}`` placeholders; an unknown name is a rulebook bug and raises."""
-    return _PLACEHOLDER.sub(lambda m: show(env[m[1]]), template)
+
+    def fill(match: re.Match) -> str:
+        value = env[match[1]]
+        return counted(value, match[2], match[3]) if match[2] else show(value)
+
+    return _PLACEHOLDER.sub(fill, template)
 
 
 def cite(text: str, read: Reads) -> str:

@@ -1,32 +1,24 @@
-"""What ``advise`` returns: frozen dataclasses plus the spec section 7 JSON."""
+"""What ``advise`` returns: frozen dataclasses, and the JSON of spec section 11.
+
+Client text and the trace are kept apart: ``text`` is in the questionnaire's
+words; ``rule``, ``source`` and ``reads`` belong to the report's appendix.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .facts import Reads, cite, reads, render
-
-if TYPE_CHECKING:
-    from .rulebook import Rule
-
+from .facts import Reads, reads, render
+from .rulebook import Rule
 
 SOURCE_LABELS = {"article": "from the article", "house": "house rule"}
 
 
-class _Sourced:
-    """Something a rule said; the report labels house rules as such."""
-
-    source: str  # "article" or "house"
-
-    @property
-    def source_label(self) -> str:
-        return SOURCE_LABELS[self.source]
-
-
 @dataclass(frozen=True)
-class Rationale(_Sourced):
+class Rationale:
+    """One rule applied: what it says for this client and which answers it read."""
+
     rule: str
     source: str
     text: str
@@ -36,29 +28,17 @@ class Rationale(_Sourced):
     def of(
         cls,
         rule: Rule,
-        template: str,
         env: Mapping[str, object],
-        names: tuple[str, ...] | None = None,
+        template: str | None = None,
+        **extra: object,
     ) -> Rationale:
-        """Explain ``rule``: its text filled in, followed by the answers it read.
+        filled = {**env, **extra}
+        text = render(rule.text if template is None else template, filled)
+        return cls(rule.id, rule.source, text, reads(rule.names(), env))
 
-        ``names`` overrides the facts the rule's own expressions read.
-        """
-        read = reads(rule.names() if names is None else names, env)
-        return cls(rule.id, rule.source, cite(render(template, env), read), read)
-
-
-@dataclass(frozen=True)
-class Finding(_Sourced):
-    """A sentence the advice adds (a risk trigger or a warning) and its rule."""
-
-    rule: str
-    source: str
-    text: str
-
-    @classmethod
-    def of(cls, rule: Rule, env: Mapping[str, object], /, **extra: object) -> Finding:
-        return cls(rule.id, rule.source, render(rule.text, {**env, **extra}))
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS[self.source]
 
     def __str__(self) -> str:
         return self.text
@@ -66,11 +46,15 @@ class Finding(_Sourced):
 
 @dataclass(frozen=True)
 class StructureAdvice:
-    key: str
+    key: str  # the structure the plan describes (the override, if any)
     label: str
+    recommended_by_teamadvisor: str
+    recommended_label: str
     alternative: str
     alternative_label: str
-    summary: str
+    override: str | None
+    override_reason: str
+    summary: str  # the structure and why, in two sentences
     description: str
     strengths: tuple[str, ...]
     rationale: tuple[Rationale, ...]
@@ -82,23 +66,83 @@ class RoleAdvice:
     label: str
     description: str
     required: bool
-    recommended: int
+    needed: int
     current: int
     gap: int
+    covered: int  # units of the gap covered part-time by full-stack scientists
+    status: str  # "hire", "part_time", "enough" or "optional"
+    status_text: str
     priority: int | None
     skills: tuple[str, ...]
     tech: tuple[str, ...]
-    covered_part_time: bool
     rationale: tuple[Rationale, ...]
+
+
+@dataclass(frozen=True)
+class Hire:
+    roles: tuple[str, ...]  # one role, or the combined pair in spec order
+    label: str
+    count: int
+    priority: int
+    tier: str  # "blocking", "growing" or "later"
+    seniority: str  # "senior" or "mid"
+    quarter: int  # 1-4, or 5 for later
+    cost: int | None  # yearly cost of these hires, when a cost table is given
+    text: str
+
+
+@dataclass(frozen=True)
+class Quarter:
+    quarter: int
+    actions: tuple[str, ...]
+    hires: int
+    added_cost: int | None
+
+    @property
+    def is_later(self) -> bool:
+        return self.quarter == 5
 
 
 @dataclass(frozen=True)
 class RiskAdvice:
     key: str
     label: str
-    level: str  # "high" when an answer shows the risk, else "medium"
-    because: tuple[Finding, ...]
+    level: str  # "high" or "medium"
+    source: str
+    because: tuple[Rationale, ...]
     mitigation: str
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS[self.source]
+
+
+@dataclass(frozen=True)
+class Transition:
+    current: str
+    current_label: str
+    structure: str
+    rule: Rationale
+    lead: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A nearby answer that would change TeamAdvisor's choice (spec section 10)."""
+
+    field: str
+    value: object
+    change: str
+    structure: str
+    structure_label: str
+
+
+@dataclass(frozen=True)
+class Costs:
+    currency: str
+    total: int
+    later: int
 
 
 @dataclass(frozen=True)
@@ -106,43 +150,99 @@ class Advice:
     rulebook_version: str
     structure: StructureAdvice
     roles: tuple[RoleAdvice, ...]
+    hires: tuple[Hire, ...]
+    roadmap: tuple[Quarter, ...]
     risks: tuple[RiskAdvice, ...]
-    warnings: tuple[Finding, ...]
+    transition: Transition
+    sensitivity: tuple[Neighbour, ...]
+    stable_text: str
+    costs: Costs | None
+    warnings: tuple[Rationale, ...]
+    # Rules that shaped the plan as a whole (pace, seniority, ...), for the trace.
+    plan_rules: tuple[Rationale, ...]
 
     def to_dict(self) -> dict[str, object]:
-        """Exactly the spec section 7 shape; the report adds labels itself."""
+        """Exactly the spec section 11 shape; the report adds labels itself."""
         structure = self.structure
         return {
             "rulebook_version": self.rulebook_version,
             "structure": {
                 "key": structure.key,
                 "alternative": structure.alternative,
-                "rationale": [
-                    {"rule": r.rule, "source": r.source, "text": r.text}
-                    for r in structure.rationale
-                ],
+                "recommended_by_teamadvisor": structure.recommended_by_teamadvisor,
+                "override": structure.override,
+                "rationale": [_rationale(r) for r in structure.rationale],
             },
             "roles": [
                 {
                     "key": role.key,
                     "required": role.required,
-                    "recommended": role.recommended,
+                    "needed": role.needed,
                     "current": role.current,
                     "gap": role.gap,
+                    "status": role.status,
                     "priority": role.priority,
                     "skills": list(role.skills),
                     "tech": list(role.tech),
                 }
                 for role in self.roles
             ],
+            "hires": [
+                {
+                    "roles": list(hire.roles),
+                    "count": hire.count,
+                    "priority": hire.priority,
+                    "tier": hire.tier,
+                    "seniority": hire.seniority,
+                    "quarter": hire.quarter,
+                }
+                for hire in self.hires
+            ],
+            "roadmap": [
+                {
+                    "quarter": q.quarter,
+                    "actions": list(q.actions),
+                    "hires": q.hires,
+                    "added_cost": q.added_cost,
+                }
+                for q in self.roadmap
+            ],
             "risks": [
                 {
                     "key": risk.key,
                     "level": risk.level,
+                    "source": risk.source,
                     "because": [finding.text for finding in risk.because],
                     "mitigation": risk.mitigation,
                 }
                 for risk in self.risks
             ],
+            "transition": {
+                "from": self.transition.current,
+                "to": self.transition.structure,
+                "steps": list(self.transition.steps),
+            },
+            "sensitivity": [
+                {
+                    "field": n.field,
+                    "value": n.value,
+                    "change": n.change,
+                    "structure": n.structure,
+                }
+                for n in self.sensitivity
+            ],
+            "costs": (
+                None
+                if self.costs is None
+                else {
+                    "currency": self.costs.currency,
+                    "total": self.costs.total,
+                    "later": self.costs.later,
+                }
+            ),
             "warnings": [warning.text for warning in self.warnings],
         }
+
+
+def _rationale(step: Rationale) -> dict[str, str]:
+    return {"rule": step.rule, "source": step.source, "text": step.text}

@@ -1,103 +1,139 @@
-"""The role plan (spec section 4): who is required, how many, and hiring order."""
+"""The role plan (spec section 4): what each role needs, its gap and its status.
+
+Sizes are "at least" rules, so the largest that applies wins and none can
+lower another: more use cases or teams never lower a need.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .domain import ROLES, keys, label
 from .expressions import evaluate
-from .results import Finding, Rationale, RoleAdvice
-from .rulebook import PriorityRule, Rulebook
+from .facts import render
+from .results import Rationale, RoleAdvice
+from .rulebook import Rulebook
+
+SCIENCE_ROLES = ("data_scientist", "research_scientist")
 
 
-def _role(role: str, env: Mapping[str, object], book: Rulebook) -> RoleAdvice:
-    rationale = []
-    required = False
+@dataclass
+class RolePlan:
+    """One role while the plan is being built; ``RoleAdvice`` once it is done."""
+
+    key: str
+    current: int
+    required: bool = False
+    needed: int = 0
+    covered: int = 0
+    rationale: list[Rationale] = field(default_factory=list)
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.needed - self.current)
+
+    @property
+    def uncovered(self) -> int:
+        return self.gap - self.covered
+
+    @property
+    def status(self) -> str:
+        if self.needed == 0:
+            return "optional"
+        if self.gap == 0:
+            return "enough"
+        return "part_time" if self.covered == self.gap else "hire"
+
+
+def plan_needs(env: dict[str, object], book: Rulebook) -> dict[str, RolePlan]:
+    """Required roles and their needed sizes; adds ``science_staff`` to ``env``."""
+    plans = {
+        role: RolePlan(role, current=env[f"headcount.{role}"]) for role in keys(ROLES)
+    }
     for rule in book.required:
-        if role not in rule.roles:
-            continue
         if rule.applies(env):
-            required = True
-            rationale.append(Rationale.of(rule, rule.text, env))
-        elif rule.otherwise:
-            rationale.append(Rationale.of(rule, rule.otherwise, env))
-    # Required roles need at least one person (Q-CORE); the sizing rules are all
-    # "at least" rules, so the largest one wins and none can lower another.
-    sizes = [1] if required else [0]
-    for rule in book.sizing:
-        if required and rule.role == role and rule.applies(env):
-            value = evaluate(rule.formula, env)
-            sizes.append(value)
-            rationale.append(Rationale.of(rule, rule.text, {**env, "value": value}))
-    recommended = max(sizes)
-    current = env[f"headcount.{role}"]
-    gap = max(0, recommended - current)
-    cover = book.part_time
-    covered = gap > 0 and role in cover.roles and cover.applies(env)
-    if covered:
-        rationale.append(Rationale.of(cover, cover.text, env))
-    text = book.roles[role]
-    return RoleAdvice(
-        key=role,
-        label=label(ROLES, role),
-        description=text.description,
-        required=required,
-        recommended=recommended,
-        current=current,
-        gap=gap,
-        priority=None,
-        skills=text.skills,
-        tech=text.tech,
-        covered_part_time=covered,
-        rationale=tuple(rationale),
+            for role in rule["roles"]:
+                plans[role].required = True
+                plans[role].rationale.append(Rationale.of(rule, env))
+
+    def size(rules) -> None:
+        for rule in rules:
+            plan = plans[rule["role"]]
+            if plan.required and rule.applies(env):
+                value = evaluate(rule["formula"], env)
+                plan.needed = max(plan.needed, value)
+                plan.rationale.append(Rationale.of(rule, env, value=value))
+
+    # Engineers are sized on the scientists the plan ends with, so the
+    # scientists are sized first (house rule "scientists need engineers").
+    science = [rule for rule in book.needs if "science_staff" in rule.names()]
+    size(rule for rule in book.needs if rule not in science)
+    env["science_staff"] = sum(
+        max(plans[role].current, plans[role].needed) for role in SCIENCE_ROLES
     )
+    size(science)
+    return plans
 
 
-def _ranked(
-    roles: list[RoleAdvice], env: Mapping[str, object], book: Rulebook
-) -> list[tuple[str, list[PriorityRule]]]:
-    """Open gaps hire-first: blocking weight, then bigger gap, then spec order.
-
-    Gaps covered part-time come after every real hire, or, under rulebooks
-    that predate ``part_time.ranked``, get no priority at all.
-    """
-    order = keys(ROLES)
-    hires = []
-    for role in roles:
-        if role.gap == 0 or (role.covered_part_time and not book.part_time.ranked):
-            continue
-        # A covered gap blocks nothing yet, so no hiring-order rule speaks for it.
-        rules = [
-            r
-            for r in book.hiring_order
-            if r.role == role.key and r.applies(env) and not role.covered_part_time
-        ]
-        weight = sum(r.weight for r in rules)
-        rank = (role.covered_part_time, -weight, -role.gap, order.index(role.key))
-        hires.append((rank, role.key, rules))
-    hires.sort(key=lambda hire: hire[0])
-    return [(key, rules) for _, key, rules in hires]
+def apply_cover(
+    plans: Mapping[str, RolePlan], env: Mapping[str, object], book: Rulebook
+) -> None:
+    """Full-stack data scientists cover gaps part-time, never for a lone person."""
+    cover, lone = book.rule("cover"), book.rule("lone")
+    if cover.applies(env):
+        people = min(env["full_stack_data_scientists"], env["headcount.data_scientist"])
+        for role in cover["order"]:
+            plan = plans[role]
+            plan.covered = min(people, plan.gap)
+            people -= plan.covered
+            if plan.covered:
+                plan.rationale.append(Rationale.of(cover, env, covered=plan.covered))
+    elif lone.applies(env):
+        for role in cover["order"]:
+            if plans[role].gap:
+                plans[role].rationale.append(Rationale.of(lone, env))
 
 
-def plan_roles(env: Mapping[str, object], book: Rulebook) -> tuple[RoleAdvice, ...]:
-    """One ``RoleAdvice`` per role in spec order, with gaps and hiring priority."""
-    roles = [_role(role, env, book) for role in keys(ROLES)]
-    by_key = {role.key: role for role in roles}
-    for priority, (key, rules) in enumerate(_ranked(roles, env, book), start=1):
-        role = by_key[key]
-        why = tuple(Rationale.of(r, r.text, env) for r in rules)
-        by_key[key] = dataclasses.replace(
-            role, priority=priority, rationale=role.rationale + why
-        )
-    return tuple(by_key[key] for key in keys(ROLES))
+def combined_hire(
+    plans: Mapping[str, RolePlan], env: Mapping[str, object], book: Rulebook
+) -> tuple[str, ...]:
+    """The pair hired as one person (spec section 4), or ``()``."""
+    rule = book.rule("combined")
+    pair = tuple(rule["roles"])
+    if rule.applies(env) and all(plans[role].uncovered for role in pair):
+        for role in pair:
+            plans[role].rationale.append(Rationale.of(rule, env))
+        return pair
+    return ()
 
 
-def part_time_warning(
-    roles: tuple[RoleAdvice, ...], env: Mapping[str, object], book: Rulebook
-) -> tuple[Finding, ...]:
-    """The W-PART-TIME sentence, so the JSON shows which gaps are covered."""
-    covered = [role.label for role in roles if role.covered_part_time]
-    if not covered:
-        return ()
-    return (Finding.of(book.part_time_warning, env, roles=" and ".join(covered)),)
+def role_advice(
+    plan: RolePlan, priority: int | None, env: Mapping[str, object], book: Rulebook
+) -> RoleAdvice:
+    text = book.role_text(plan.key)
+    status_rule = book.rule("status")
+    key = "hire_covered" if plan.status == "hire" and plan.covered else plan.status
+    numbers = {
+        "gap": plan.gap,
+        "current": plan.current,
+        "covered": plan.covered,
+        "uncovered": plan.uncovered,
+    }
+    status_text = render(status_rule[key], {**env, **numbers})
+    return RoleAdvice(
+        key=plan.key,
+        label=label(ROLES, plan.key),
+        description=text["description"],
+        required=plan.required,
+        needed=plan.needed,
+        current=plan.current,
+        gap=plan.gap,
+        covered=plan.covered,
+        status=plan.status,
+        status_text=status_text,
+        priority=priority,
+        skills=tuple(text["skills"]),
+        tech=tuple(text["tech"]),
+        rationale=tuple(plan.rationale),
+    )

@@ -1,24 +1,29 @@
 """Versioned rulebooks: the advice rules as data, loaded from ``rulebooks/``.
 
 An assessment stores the rulebook version it was advised under, so every
-version ever shipped must stay loadable: never edit a released file, add a new
-version instead and point ``CURRENT_VERSION`` at it.
+version ever shipped stays loadable: never edit a released file, add a new
+version and point ``CURRENT_VERSION`` at it. Versions 2026.1 and 2026.2 are
+first-edition rulebooks (``first_edition``); newer ones are read here.
+
+Numbers and sentences live in the JSON; the algorithms that use them (the
+hiring order, the roadmap) are code, written out in ``docs/advice-rules.md``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .domain import AI_FOCUSES, ROLES, STAGES, STRUCTURES, keys
+from .domain import AI_FOCUSES, CURRENT_STRUCTURES, ROLES, STAGES, STRUCTURES, keys
 from .expressions import Expr, evaluate, names
+from .first_edition import rulebook as first_edition
 
-CURRENT_VERSION = "2026.2"
+CURRENT_VERSION = "2026.3"
 RULEBOOK_DIR = Path(__file__).resolve().parent / "rulebooks"
 SOURCES = ("article", "house")
 # Year, dot, release number: nothing that could climb out of the directory.
@@ -35,165 +40,117 @@ class RulebookError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
+    """Something the advice says, with its id, its source and its condition."""
+
     id: str
     source: str
-    text: str
+    text: str = ""
     when: Expr = None
+    data: Mapping[str, Any] | None = None  # the rule's other keys, as written
 
     def applies(self, env: Mapping[str, object]) -> bool:
         return self.when is None or bool(evaluate(self.when, env))
 
     def names(self) -> tuple[str, ...]:
-        return names(self.when) if self.when is not None else ()
+        found = names(self.when) if self.when is not None else ()
+        formula = (self.data or {}).get("formula")
+        if formula is not None:
+            found = tuple(dict.fromkeys(names(formula) + found))
+        return found
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return (self.data or {}).get(key, default)
 
 
-@dataclass(frozen=True)
-class Threshold:
-    product_teams_at_least: int
-    structure: str
-    alternative: str
-    text: str
-
-
-@dataclass(frozen=True)
-class DecisionRow(Rule):
-    stage: str = ""
-    ai_focus: str = ""
-    structure: str = ""
-    alternative: str = ""
-    threshold: Threshold | None = None
-
-
-@dataclass(frozen=True)
-class RequiredRule(Rule):
-    roles: tuple[str, ...] = ()
-    otherwise: str = ""
-
-
-@dataclass(frozen=True)
-class SizingRule(Rule):
-    role: str = ""
-    formula: Expr = None
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(names(self.formula) + super().names()))
-
-
-@dataclass(frozen=True)
-class CoverRule(Rule):
-    roles: tuple[str, ...] = ()
-    # Whether covered gaps still get a hiring priority (after every real hire).
-    ranked: bool = False
-
-
-@dataclass(frozen=True)
-class PriorityRule(Rule):
-    role: str = ""
-    weight: int = 0
-
-
-@dataclass(frozen=True)
-class RoleText:
-    description: str
-    skills: tuple[str, ...]
-    tech: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StructureText:
-    source: str
-    description: str
-    strengths: tuple[str, ...]
-    risks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RiskText:
-    label: str
-    mitigation: str
-    triggers: tuple[Rule, ...]
+def _rule(raw: Mapping[str, Any]) -> Rule:
+    known = {"id", "source", "text", "when"}
+    return Rule(
+        id=raw["id"],
+        source=raw["source"],
+        text=raw.get("text", ""),
+        when=raw.get("when"),
+        data={k: v for k, v in raw.items() if k not in known},
+    )
 
 
 @dataclass(frozen=True)
 class Rulebook:
     version: str
-    decisions: tuple[DecisionRow, ...]
-    structures: Mapping[str, StructureText]
-    roles: Mapping[str, RoleText]
-    required: tuple[RequiredRule, ...]
-    sizing: tuple[SizingRule, ...]
-    part_time: CoverRule
-    hiring_order: tuple[PriorityRule, ...]
-    risks: Mapping[str, RiskText]
-    answer_warnings: tuple[Rule, ...]
-    threshold_warning: Rule
-    part_time_warning: Rule
+    raw: Mapping[str, Any]
 
-    def decision(self, stage: str, ai_focus: str) -> DecisionRow:
+    @functools.cached_property
+    def decisions(self) -> tuple[Rule, ...]:
+        return tuple(_rule(r) for r in self.raw["decisions"])
+
+    @functools.cached_property
+    def needs(self) -> tuple[Rule, ...]:
+        return tuple(_rule(r) for r in self.raw["needs"])
+
+    @functools.cached_property
+    def required(self) -> tuple[Rule, ...]:
+        return tuple(_rule(r) for r in self.raw["required"])
+
+    @functools.cached_property
+    def risk_rules(self) -> tuple[Rule, ...]:
+        return tuple(_rule(r) for r in self.raw["risk_rules"])
+
+    @functools.cached_property
+    def warnings(self) -> tuple[Rule, ...]:
+        return tuple(_rule(r) for r in self.raw["warnings"])
+
+    def rule(self, *path: str) -> Rule:
+        """The single rule at ``path``, e.g. ``rule("roadmap", "pace")``."""
+        raw = self.raw
+        for key in path:
+            raw = raw[key]
+        return _rule(raw)
+
+    def decision(self, stage: str, ai_focus: str) -> Rule:
         for row in self.decisions:
-            if (row.stage, row.ai_focus) == (stage, ai_focus):
+            if (row["stage"], row["ai_focus"]) == (stage, ai_focus):
                 return row
         raise RulebookError(f"no decision row for {stage} / {ai_focus}")
 
+    def structure_text(self, key: str) -> Mapping[str, Any]:
+        return self.raw["structures"][key]
+
+    def role_text(self, key: str) -> Mapping[str, Any]:
+        return self.raw["roles"][key]
+
+    def risk_text(self, key: str) -> Mapping[str, Any]:
+        return self.raw["risks"][key]
+
+    def transition_steps(self, current: str, structure: str) -> tuple[str, ...]:
+        return tuple(self.raw["transition"]["steps"][current][structure])
+
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with an id, in rulebook order."""
-        triggers = tuple(t for risk in self.risks.values() for t in risk.triggers)
+        single = [
+            ("scale",),
+            ("override",),
+            ("status",),
+            ("cover",),
+            ("lone",),
+            ("combined",),
+            *(("hiring", key) for key in self.raw["hiring"]),
+            *(("roadmap", key) for key in self.raw["roadmap"]),
+            ("structure_risks",),
+            ("research_fit",),
+            ("consistency",),
+            *(("transition", key) for key in ("none", "same", "move")),
+            ("sensitivity",),
+        ]
         return (
             *self.decisions,
+            *(self.rule(*path) for path in single),
             *self.required,
-            *self.sizing,
-            self.part_time,
-            *self.hiring_order,
-            *triggers,
-            *self.answer_warnings,
-            self.threshold_warning,
-            self.part_time_warning,
+            *self.needs,
+            *self.risk_rules,
+            *self.warnings,
         )
-
-
-def _build(cls: type, raw: object) -> object:
-    """Instantiate a rulebook dataclass; JSON lists of texts become tuples."""
-    if not isinstance(raw, Mapping):
-        raise RulebookError(f"{cls.__name__} must be an object: {raw!r}")
-    known = {f.name for f in dataclasses.fields(cls)}
-    if unknown := set(raw) - known:
-        raise RulebookError(f"{cls.__name__} has unknown keys {sorted(unknown)}")
-    values = {
-        key: tuple(value) if isinstance(value, list) and key != "when" else value
-        for key, value in raw.items()
-    }
-    if isinstance(values.get("threshold"), Mapping):
-        values["threshold"] = _build(Threshold, values["threshold"])
-    try:
-        return cls(**values)
-    except TypeError as error:
-        raise RulebookError(f"{cls.__name__}: {error}") from error
-
-
-def _parse(data: Mapping) -> Rulebook:
-    risks = {
-        key: RiskText(
-            label=raw["label"],
-            mitigation=raw["mitigation"],
-            triggers=tuple(_build(Rule, t) for t in raw["triggers"]),
-        )
-        for key, raw in data["risks"].items()
-    }
-    warnings = data["warnings"]
-    return Rulebook(
-        version=data["version"],
-        decisions=tuple(_build(DecisionRow, r) for r in data["decisions"]),
-        structures={k: _build(StructureText, v) for k, v in data["structures"].items()},
-        roles={k: _build(RoleText, v) for k, v in data["roles"].items()},
-        required=tuple(_build(RequiredRule, r) for r in data["required_roles"]),
-        sizing=tuple(_build(SizingRule, r) for r in data["sizing"]),
-        part_time=_build(CoverRule, data["part_time"]),
-        hiring_order=tuple(_build(PriorityRule, r) for r in data["hiring_order"]),
-        risks=risks,
-        answer_warnings=tuple(_build(Rule, r) for r in warnings["answers"]),
-        threshold_warning=_build(Rule, warnings["threshold"]),
-        part_time_warning=_build(Rule, warnings["part_time"]),
-    )
 
 
 def _check(book: Rulebook) -> None:
@@ -204,25 +161,26 @@ def _check(book: Rulebook) -> None:
         raise RulebookError("rule ids must be unique")
     if bad := [rule.id for rule in rules if rule.source not in SOURCES]:
         raise RulebookError(f"rules with an unknown source: {bad}")
-    pairs = [(row.stage, row.ai_focus) for row in book.decisions]
-    expected = [(s, f) for s in keys(STAGES) for f in keys(AI_FOCUSES)]
-    if sorted(pairs) != sorted(expected):
+    pairs = sorted((row["stage"], row["ai_focus"]) for row in book.decisions)
+    if pairs != sorted((s, f) for s in keys(STAGES) for f in keys(AI_FOCUSES)):
         raise RulebookError("the decision table needs one row per stage and focus")
-    if set(book.structures) != set(keys(STRUCTURES)):
+    raw = book.raw
+    if set(raw["structures"]) != set(keys(STRUCTURES)):
         raise RulebookError("structures must match domain.STRUCTURES")
-    if set(book.roles) != set(keys(ROLES)):
+    if set(raw["roles"]) != set(keys(ROLES)):
         raise RulebookError("roles must match domain.ROLES")
-    outcomes = [o for row in book.decisions for o in (row, row.threshold) if o]
-    if any({o.structure, o.alternative} - set(book.structures) for o in outcomes):
-        raise RulebookError("a decision names an unknown structure")
-    if any(set(s.risks) - set(book.risks) for s in book.structures.values()):
-        raise RulebookError("a structure names an unknown risk")
-    if not isinstance(book.part_time.ranked, bool):
-        raise RulebookError("part_time.ranked must be true or false")
-    named_roles = [r.role for r in (*book.sizing, *book.hiring_order)]
-    named_roles += [r for rule in (*book.required, book.part_time) for r in rule.roles]
-    if set(named_roles) - set(book.roles):
-        raise RulebookError("a rule names an unknown role")
+    if {rule["role"] for rule in book.needs} - set(keys(ROLES)):
+        raise RulebookError("a need names an unknown role")
+    risks = set(raw["risks"])
+    named = {r for s in raw["structures"].values() for r in s["risks"]}
+    named |= {rule["risk"] for rule in book.risk_rules}
+    if named - risks:
+        raise RulebookError(f"unknown risks: {sorted(named - risks)}")
+    steps = raw["transition"]["steps"]
+    for current in keys(CURRENT_STRUCTURES):
+        for structure in keys(STRUCTURES):
+            if not 3 <= len(steps.get(current, {}).get(structure, ())) <= 4:
+                raise RulebookError(f"transition {current} to {structure}: 3-4 steps")
 
 
 def available_versions(directory: Path | None = None) -> tuple[str, ...]:
@@ -232,6 +190,11 @@ def available_versions(directory: Path | None = None) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda v: tuple(int(n) for n in v.split("."))))
 
 
+def is_first_edition(version: str) -> bool:
+    """Whether ``version`` is a first-edition rulebook (2026.1 or 2026.2)."""
+    return version in first_edition.VERSIONS
+
+
 @functools.cache
 def _load(version: str, folder: Path) -> Rulebook:
     path = folder / f"{version}.json"
@@ -239,24 +202,25 @@ def _load(version: str, folder: Path) -> Rulebook:
         raise UnknownRulebook(f"no rulebook {version!r}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        book = _parse(data)
+        book = Rulebook(version=data["version"], raw=data)
+        if book.version != version:
+            raise RulebookError(f"{path.name} says it is version {book.version!r}")
+        _check(book)
     except (KeyError, TypeError, json.JSONDecodeError) as error:
         raise RulebookError(f"rulebook {version!r} is malformed: {error}") from error
-    if book.version != version:
-        raise RulebookError(f"{path.name} says it is version {book.version!r}")
-    _check(book)
     return book
 
 
 def load_rulebook(
     version: str | None = None, directory: Path | None = None
 ) -> Rulebook:
-    """The rulebook ``version`` (default ``CURRENT_VERSION``), parsed once and cached.
+    """The second-edition rulebook ``version`` (default current), parsed once.
 
     ``directory`` lets tests load rulebooks from elsewhere; the app never sets it.
     """
     version = CURRENT_VERSION if version is None else version
     if not isinstance(version, str) or not _VERSION.fullmatch(version):
-        raise UnknownRulebook(f"{version!r} is not a rulebook version (e.g. '2026.1')")
-    # RULEBOOK_DIR is resolved already: no filesystem call on the hot path.
+        raise UnknownRulebook(f"{version!r} is not a rulebook version (e.g. '2026.3')")
+    if is_first_edition(version):
+        raise UnknownRulebook(f"{version} is a first-edition rulebook")
     return _load(version, directory.resolve() if directory else RULEBOOK_DIR)
