@@ -14,7 +14,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-from assessments.advice import Advice, Answers, RoleAdvice, advise, load_rulebook
+from assessments.advice import (
+    Advice,
+    Answers,
+    Override,
+    advice_under,
+    is_first_edition,
+    load_rulebook,
+)
 from assessments.answers_file import build_from_answers
 from assessments.flow import Section, answer_rows
 
@@ -28,7 +35,9 @@ def layout_digest(root: Path) -> str:
     new include cannot be forgotten; editing a questionnaire page costs one
     extra render per PDF.
     """
-    files = sorted((root / "templates" / "assessments").iterdir())
+    files = sorted(
+        p for p in (root / "templates" / "assessments").rglob("*") if p.is_file()
+    )
     files.append(root / "static" / "css" / "report-pdf.css")
     digest = hashlib.sha256()
     for path in files:
@@ -49,7 +58,7 @@ CHART_TOP = 28
 class ChartRow:
     label: str
     current: int
-    recommended: int
+    recommended: int  # the first edition's target; after the plan in the second
     y: int
     current_width: float
     recommended_width: float
@@ -57,7 +66,7 @@ class ChartRow:
 
 @dataclass(frozen=True)
 class Chart:
-    """Geometry of the current-vs-recommended bar chart, drawn as SVG."""
+    """Geometry of the today-vs-target bar chart, drawn as SVG."""
 
     rows: tuple[ChartRow, ...]
     width: int
@@ -93,14 +102,26 @@ class Report:
     rulebook_version: str
     advised_on: date | None
     consultant: ConsultantView | None
+    costs: dict | None = None  # the consultancy's cost table, if it set one
 
     @property
     def organization_name(self) -> str:
         return self.answers.organization.name
 
+    @property
+    def first_edition(self) -> bool:
+        """Advised under a first-edition rulebook: its own report layout."""
+        return is_first_edition(self.rulebook_version)
+
     @cached_property
-    def advice(self) -> Advice:
-        return advise(self.answers, load_rulebook(self.rulebook_version))
+    def advice(self) -> Advice:  # or the first edition's Advice
+        consultant = self.consultant
+        override = None
+        if consultant and consultant.overrides and not self.first_edition:
+            override = Override(consultant.structure_key, consultant.reason)
+        return advice_under(
+            self.rulebook_version, self.answers, override=override, costs=self.costs
+        )
 
     @cached_property
     def answer_rows(self) -> tuple[tuple[Section, list[tuple[str, str]]], ...]:
@@ -110,12 +131,36 @@ class Report:
 
     @cached_property
     def chart(self) -> Chart:
-        return build_chart(self.advice.roles)
+        if self.first_edition:
+            return build_chart((r.label, r.current, r.recommended) for r in self.roles)
+        # After the plan, never below today: the plan cuts nobody.
+        return build_chart((r.label, r.current, r.current + r.gap) for r in self.roles)
+
+    @property
+    def roles(self):
+        return self.advice.roles
 
     @cached_property
-    def hiring_order(self) -> tuple[RoleAdvice, ...]:
-        gaps = [role for role in self.advice.roles if role.priority is not None]
+    def hiring_order(self) -> tuple:
+        """First edition: roles with a gap, in hiring order."""
+        gaps = [role for role in self.roles if role.priority is not None]
         return tuple(sorted(gaps, key=lambda role: role.priority))
+
+    @cached_property
+    def first_hires(self) -> tuple:
+        """The first three hires of quarters 1-4, by quarter then hiring order."""
+        return tuple(hire for hire in self.advice.hires if hire.quarter < 5)[:3]
+
+    @cached_property
+    def top_actions(self) -> tuple[str, ...]:
+        """Three things to do first: quarter 1's non-hiring actions, then the
+        first steps of the transition and the answers to high risks."""
+        advice = self.advice
+        hires = {hire.text for hire in advice.hires}
+        actions = [a for a in advice.roadmap[0].actions if a not in hires]
+        actions += advice.transition.steps[:1]
+        actions += [r.mitigation for r in advice.risks if r.level == "high"]
+        return tuple(dict.fromkeys(actions))[:3]
 
     @cached_property
     def revision(self) -> str:
@@ -127,6 +172,7 @@ class Report:
             "answers": self.answers.to_dict(),
             "rulebook": self.rulebook_version,
             "consultant": dataclasses.asdict(consultant) if consultant else None,
+            "costs": self.costs,
         }
         encoded = json.dumps(content, sort_keys=True).encode()
         return hashlib.sha256(encoded).hexdigest()[:32]
@@ -136,18 +182,20 @@ class Report:
         return f"Team plan for {self.organization_name}"
 
 
-def build_chart(roles: tuple[RoleAdvice, ...]) -> Chart:
-    largest = max([1, *(max(r.current, r.recommended) for r in roles)])
+def build_chart(counts) -> Chart:
+    """Bars for (label, today, target) triples."""
+    counts = tuple(counts)
+    largest = max([1, *(max(current, target) for _, current, target in counts)])
     rows = tuple(
         ChartRow(
-            label=role.label,
-            current=role.current,
-            recommended=role.recommended,
+            label=name,
+            current=current,
+            recommended=target,
             y=CHART_TOP + index * CHART_ROW_HEIGHT,
-            current_width=round(role.current / largest * CHART_BAR_AREA, 1),
-            recommended_width=round(role.recommended / largest * CHART_BAR_AREA, 1),
+            current_width=round(current / largest * CHART_BAR_AREA, 1),
+            recommended_width=round(target / largest * CHART_BAR_AREA, 1),
         )
-        for index, role in enumerate(roles)
+        for index, (name, current, target) in enumerate(counts)
     )
     return Chart(
         rows=rows,
@@ -164,11 +212,15 @@ def build_report(
     rulebook_version: str | None = None,
     advised_on: date | None = None,
     consultant: ConsultantView | None = None,
+    costs: dict | None = None,
 ) -> Report:
+    if rulebook_version is None:
+        # Resolved now, so the revision names the version the advice uses.
+        rulebook_version = load_rulebook().version
     return Report(
         answers=answers,
-        # Resolved now, so the revision names the version the advice uses.
-        rulebook_version=load_rulebook(rulebook_version).version,
+        rulebook_version=rulebook_version,
         advised_on=advised_on,
         consultant=consultant,
+        costs=costs,
     )

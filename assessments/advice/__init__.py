@@ -106,4 +106,5 @@ __all__ = [
     "is_first_edition",
     "load_rulebook",
     "parse_answers",
+    "parse_costs",
 ]

@@ -311,7 +311,9 @@ def parse_answers(data: object, *, first_edition: bool = False) -> Answers:
         and full_stack is not None
         and full_stack > headcount.data_scientist
     ):
-        r.error("full_stack_data_scientists", full_stack_error(headcount.data_scientist))
+        r.error(
+            "full_stack_data_scientists", full_stack_error(headcount.data_scientist)
+        )
     if r.errors:
         raise AnswersInvalid(r.errors)
     return Answers(organization=organization, headcount=headcount, **values)

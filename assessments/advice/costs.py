@@ -57,10 +57,14 @@ def parse_costs(data: object) -> dict[str, object]:
         for seniority in SENIORITIES:
             value = costs.get(seniority)
             if isinstance(value, bool) or not isinstance(value, int):
-                errors.append(FieldError(f"{path}.{seniority}", "must be a whole number"))
+                errors.append(
+                    FieldError(f"{path}.{seniority}", "must be a whole number")
+                )
             elif not 0 <= value <= MAX_COST:
                 errors.append(
-                    FieldError(f"{path}.{seniority}", f"must be between 0 and {MAX_COST:,}")
+                    FieldError(
+                        f"{path}.{seniority}", f"must be between 0 and {MAX_COST:,}"
+                    )
                 )
     if errors:
         raise CostsInvalid(errors)

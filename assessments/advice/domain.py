@@ -39,8 +39,7 @@ STRUCTURE_WORDS: dict[str, str] = {
     "centralized": "one central ML team",
     "decentralized": "ML people embedded in your product teams",
     "hybrid": "a central ML core plus ML people embedded in your product teams",
-    "centralized_product": "a central ML team that builds and ships ML products "
-    "itself",
+    "centralized_product": "a central ML team that builds and ships ML products itself",
 }
 
 ROLES: Choices = (
@@ -90,6 +89,13 @@ STAGE_HELP: dict[str, str] = {
     "specialists.",
     "enterprise": "An established organization with many departments and "
     "business units.",
+}
+
+# How a sentence names each stage ("if you counted as an enterprise").
+STAGE_WORDS: dict[str, str] = {
+    "small_startup": "a small startup",
+    "large_startup": "a large startup",
+    "enterprise": "an enterprise",
 }
 
 # How a sentence names each focus ("if your AI focus were ...").

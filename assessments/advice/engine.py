@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .answers import Answers
-from .domain import CURRENT_STRUCTURES, STRUCTURE_WORDS, STRUCTURES, label
+from .domain import (
+    CURRENT_STRUCTURES,
+    PAIN_POINTS,
+    STRUCTURE_WORDS,
+    STRUCTURES,
+    label,
+)
 from .facts import facts, reads, render
 from .hiring import (
     LATER,
@@ -26,6 +32,7 @@ from .hiring import (
 )
 from .results import (
     Advice,
+    Concern,
     Costs,
     Hire,
     Quarter,
@@ -93,6 +100,11 @@ def advise(
         costs=_costs(hires, costs),
         warnings=answer_warnings(answers, book),
         plan_rules=_plan_rules(plans, high, paces, ml_lead, costs, env, book),
+        concerns=tuple(
+            Concern(rule["pain"], label(PAIN_POINTS, rule["pain"]), rule["risk"])
+            for rule in book.risk_rules
+            if rule.get("pain") and rule.applies(env)
+        ),
     )
 
 
@@ -181,20 +193,15 @@ def _hires(
         count = len(groups[key])
         cost = unit_cost(groups[key][0], costs)
         seniority_words = "senior" if seniority == "senior" else "mid-level"
-        text = render(
-            hire_rule.text,
-            {
-                "count": count,
-                "seniority": seniority_words,
-                "role": hire_noun(roles, count, book),
-            },
-        )
+        people = f"{count} {seniority_words} {hire_noun(roles, count, book)}"
+        text = render(hire_rule.text, {"people": people})
         if tier == "later":
             text += " " + book.rule("hiring", "later")["action"]
         hires.append(
             Hire(
                 roles=roles,
                 label=hire_noun(roles, 1, book),
+                people=people,
                 count=count,
                 priority=ranks[roles[0]],
                 tier=tier,
@@ -318,4 +325,3 @@ def _plan_rules(
     if costs is not None:
         rules.append(Rationale.of(book.rule("roadmap", "costs"), env))
     return tuple(rules)
-

@@ -79,7 +79,9 @@ def order_units(
                 units.append(Unit((role,), "growing"))
                 left[role] -= 1
     if combined:
-        first = [units.index(next(u for u in units if u.roles == (r,))) for r in combined]
+        first = [
+            units.index(next(u for u in units if u.roles == (r,))) for r in combined
+        ]
         units[min(first)] = replace(units[min(first)], roles=combined)
         del units[max(first)]
     for role in book.rule("cover")["order"]:

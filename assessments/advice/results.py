@@ -82,6 +82,7 @@ class RoleAdvice:
 class Hire:
     roles: tuple[str, ...]  # one role, or the combined pair in spec order
     label: str
+    people: str  # "2 mid-level data scientists"
     count: int
     priority: int
     tier: str  # "blocking", "growing" or "later"
@@ -115,6 +116,16 @@ class RiskAdvice:
     @property
     def source_label(self) -> str:
         return SOURCE_LABELS[self.source]
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A pain point the client ticked and the risk through which the plan
+    answers it (spec section 5: none may be missing)."""
+
+    pain_point: str
+    label: str
+    risk: str
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,10 @@ class Advice:
     warnings: tuple[Rationale, ...]
     # Rules that shaped the plan as a whole (pace, seniority, ...), for the trace.
     plan_rules: tuple[Rationale, ...]
+    concerns: tuple[Concern, ...] = ()
+
+    def risk(self, key: str) -> RiskAdvice:
+        return next(risk for risk in self.risks if risk.key == key)
 
     def to_dict(self) -> dict[str, object]:
         """Exactly the spec section 11 shape; the report adds labels itself."""

@@ -6,7 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .answers import Answers
-from .domain import AI_FOCUS_WORDS, AI_FOCUSES, MAX_COUNT, STAGES, STRUCTURES, keys, label
+from .domain import (
+    AI_FOCUS_WORDS,
+    AI_FOCUSES,
+    MAX_COUNT,
+    STAGE_WORDS,
+    STAGES,
+    STRUCTURES,
+    keys,
+    label,
+)
 from .facts import counted
 from .results import Neighbour
 from .rulebook import Rule, Rulebook
@@ -40,9 +49,7 @@ def decide(
     if threshold is not None and squads < threshold:
         outcome = row["otherwise"]
         text, source = outcome["text"], outcome.get("source", row.source)
-    decision = Decision(
-        outcome["structure"], outcome["alternative"], row, text, source
-    )
+    decision = Decision(outcome["structure"], outcome["alternative"], row, text, source)
     scale = book.rule("scale")
     if decision.structure == scale["from"] and squads >= scale["squads_at_least"]:
         return Decision(
@@ -66,8 +73,7 @@ def _neighbours(answers: Answers):
     org = answers.organization
     for stage in keys(STAGES):
         if stage != org.stage:
-            words = label(STAGES, stage).lower()
-            yield "organization.stage", stage, f"if you counted as a {words}"
+            yield "organization.stage", stage, f"if you counted as {STAGE_WORDS[stage]}"
     for focus in keys(AI_FOCUSES):
         if focus != answers.ai_focus:
             yield "ai_focus", focus, f"if your AI focus were {AI_FOCUS_WORDS[focus]}"

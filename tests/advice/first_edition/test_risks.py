@@ -2,9 +2,9 @@
 
 import pytest
 
-from assessments.advice import advise, load_rulebook
+from assessments.advice.first_edition import advise, load_rulebook
 
-from .factories import make_answers
+from ..factories import make_answers
 
 # Settings whose structure (from the decision table) lists the risk under test,
 # with headcounts and budget chosen so that no trigger fires by itself.

@@ -2,9 +2,10 @@
 
 import pytest
 
-from assessments.advice import advise, decide_structure, parse_answers
+from assessments.advice import parse_answers
+from assessments.advice.first_edition import advise, decide_structure
 
-from .factories import EXAMPLE_STRUCTURES, EXAMPLES, example, make_answers
+from ..factories import EXAMPLE_STRUCTURES, EXAMPLES, example, make_answers
 
 # Spec section 3, row by row; threshold rows appear once per side.
 _TABLE = """

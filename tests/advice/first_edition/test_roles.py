@@ -4,10 +4,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from assessments.advice import ROLES, advise, load_rulebook
+from assessments.advice import ROLES
+from assessments.advice.first_edition import advise, load_rulebook
 from assessments.advice.domain import AI_FOCUSES, STAGES, keys
 
-from .factories import make_answers
+from ..factories import make_answers
 
 
 def roles_of(**kwargs) -> dict:

@@ -4,10 +4,11 @@ import json
 
 from hypothesis import given
 
-from assessments.advice import CURRENT_VERSION, advise, parse_answers
+from assessments.advice import parse_answers
+from assessments.advice.first_edition import CURRENT_VERSION, advise
 
-from .factories import example, make_answers
-from .test_answers import answers as any_answers
+from ..factories import example, make_answers
+from ..test_answers import answers as any_answers
 
 
 def test_to_dict_has_exactly_the_spec_keys():
