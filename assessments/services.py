@@ -47,15 +47,15 @@ def allowed_statuses(current: str) -> tuple[str, ...]:
 
 def advice_columns(advice: Advice) -> dict[str, object]:
     """The advice facts kept as columns, for the consultants' list and filters."""
-    # A gap covered part-time is not a hire yet (it ranks last, if at all), so
-    # the list's "largest gap" column shows the largest gap to hire for now.
-    hires = [role for role in advice.roles if not role.covered_part_time]
-    largest = max(hires, key=lambda role: role.gap)  # first on ties
+    # A gap covered part-time is not a hire yet (it comes last), so the
+    # list's "largest gap" column shows the largest gap to hire for now.
+    largest = max(advice.roles, key=lambda role: role.gap - role.covered)
+    to_hire = largest.gap - largest.covered  # the first role on ties
     return {
         "rulebook_version": advice.rulebook_version,
-        "recommended_structure": advice.structure.key,
-        "largest_gap_role": largest.key if largest.gap else "",
-        "largest_gap": largest.gap,
+        "recommended_structure": advice.structure.recommended_by_teamadvisor,
+        "largest_gap_role": largest.key if to_hire else "",
+        "largest_gap": to_hire,
     }
 
 

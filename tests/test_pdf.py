@@ -35,7 +35,7 @@ def test_pdf_names_organisation_structure_and_pages(client):
     assert "Team plan for Helvetia Mutual" in text
     assert "Hybrid: core team plus squads" in text
     assert "Page 1 of" in text
-    assert f"rulebook {CURRENT_VERSION}" in text
+    assert f"Rulebook {CURRENT_VERSION}" in text
 
 
 def test_pdf_is_tagged_with_title_and_language(client):

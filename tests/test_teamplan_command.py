@@ -38,16 +38,27 @@ def test_examples_get_their_listed_structure(name):
     )
 
 
-def test_json_output_has_exactly_the_section_7_shape():
+def test_json_output_has_exactly_the_section_11_shape():
     advice = json.loads(_run(str(EXAMPLES_DIR / "balanced-large-startup.json")))
-    assert set(advice) == {
+    assert list(advice) == [
         "rulebook_version",
         "structure",
         "roles",
+        "hires",
+        "roadmap",
         "risks",
+        "transition",
+        "sensitivity",
+        "costs",
         "warnings",
-    }
-    assert set(advice["structure"]) == {"key", "alternative", "rationale"}
+    ]
+    assert list(advice["structure"]) == [
+        "key",
+        "alternative",
+        "recommended_by_teamadvisor",
+        "override",
+        "rationale",
+    ]
     assert set(advice["structure"]["rationale"][0]) == {"rule", "source", "text"}
     assert [role["key"] for role in advice["roles"]] == [
         "data_analyst",
@@ -57,17 +68,129 @@ def test_json_output_has_exactly_the_section_7_shape():
         "mlops_engineer",
         "software_developer",
     ]
-    assert set(advice["roles"][0]) == {
+    assert list(advice["roles"][0]) == [
         "key",
         "required",
-        "recommended",
+        "needed",
         "current",
         "gap",
+        "status",
         "priority",
         "skills",
         "tech",
+    ]
+    assert list(advice["hires"][0]) == [
+        "roles",
+        "count",
+        "priority",
+        "tier",
+        "seniority",
+        "quarter",
+    ]
+    assert [q["quarter"] for q in advice["roadmap"]] == [1, 2, 3, 4, 5]
+    assert list(advice["roadmap"][0]) == ["quarter", "actions", "hires", "added_cost"]
+    assert list(advice["risks"][0]) == [
+        "key",
+        "level",
+        "source",
+        "because",
+        "mitigation",
+    ]
+    assert list(advice["transition"]) == ["from", "to", "steps"]
+    assert advice["costs"] is None
+
+
+COSTS = {
+    "currency": "EUR",
+    "yearly_cost": {
+        role: {"senior": 100_000 + i * 10_000, "mid": 80_000 + i * 10_000}
+        for i, role in enumerate(
+            [
+                "data_analyst",
+                "data_engineer",
+                "data_scientist",
+                "research_scientist",
+                "mlops_engineer",
+                "software_developer",
+            ]
+        )
+    },
+}
+
+
+def test_override_recomputes_the_whole_plan_for_the_consultants_structure():
+    path = str(EXAMPLES_DIR / "product-enterprise.json")
+    reason = "Too few ML people to spread over eight teams."
+    advice = json.loads(_run(path, "--override", "centralized", "--reason", reason))
+    structure = advice["structure"]
+    assert (structure["key"], structure["override"]) == ("centralized", "centralized")
+    assert structure["recommended_by_teamadvisor"] == "hybrid"
+    override = [r for r in structure["rationale"] if r["rule"] == "S-OVERRIDE"]
+    assert override[0]["text"].endswith(reason)
+    assert advice["transition"]["to"] == "centralized"
+    # Centralized teams carry their own risks, not the hybrid's.
+    keys = {risk["key"] for risk in advice["risks"]}
+    assert "undefined_function" in keys and "responsibility_conflicts" not in keys
+
+
+def test_override_without_reason_is_refused():
+    path = str(EXAMPLES_DIR / "product-enterprise.json")
+    with pytest.raises(CommandError, match="--reason"):
+        call_command(
+            "teamplan", path, "--override", "centralized", stdout=io.StringIO()
+        )
+
+
+def test_costs_price_each_quarter(tmp_path):
+    costs = tmp_path / "costs.json"
+    costs.write_text(json.dumps(COSTS))
+    path = str(EXAMPLES_DIR / "research-startup.json")
+    advice = json.loads(_run(path, "--costs", str(costs)))
+    table = COSTS["yearly_cost"]
+    for quarter in advice["roadmap"]:
+        hires = [h for h in advice["hires"] if h["quarter"] == quarter["quarter"]]
+        expected = sum(
+            max(table[role][h["seniority"]] for role in h["roles"]) * h["count"]
+            for h in hires
+        )
+        assert quarter["added_cost"] == expected
+    quarters = advice["roadmap"]
+    assert advice["costs"] == {
+        "currency": "EUR",
+        "total": sum(q["added_cost"] for q in quarters[:4]),
+        "later": quarters[4]["added_cost"],
     }
-    assert set(advice["risks"][0]) == {"key", "level", "because", "mitigation"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda c: c.update(currency="euro"), "currency"),
+        (lambda c: c["yearly_cost"].pop("data_analyst"), "yearly_cost.data_analyst"),
+        (
+            lambda c: c["yearly_cost"]["data_engineer"].update(mid=-1),
+            "yearly_cost.data_engineer.mid",
+        ),
+        (
+            lambda c: c["yearly_cost"]["mlops_engineer"].update(senior="lots"),
+            "yearly_cost.mlops_engineer.senior",
+        ),
+        (lambda c: c.update(bonus=1), "bonus"),
+    ],
+)
+def test_bad_cost_file_is_refused_naming_the_field(tmp_path, change, field):
+    data = json.loads(json.dumps(COSTS))
+    change(data)
+    costs, pdf = tmp_path / "costs.json", tmp_path / "out.pdf"
+    costs.write_text(json.dumps(data))
+    out = io.StringIO()
+    path = str(EXAMPLES_DIR / "research-startup.json")
+    with pytest.raises(CommandError, match=field.replace(".", r"\.")):
+        call_command(
+            "teamplan", path, "--costs", str(costs), "--pdf", str(pdf), stdout=out
+        )
+    assert out.getvalue() == ""
+    assert not pdf.exists()
 
 
 def test_reads_answers_from_standard_input():
@@ -82,11 +205,16 @@ def test_text_format_names_structure_and_roles():
     assert "Quanta Vision".upper() in text
 
 
-def test_text_format_labels_rules_and_part_time_cover():
+def test_text_format_shows_part_time_cover_and_no_internal_keys():
     text = _run(str(EXAMPLES_DIR / "small-product-startup.json"), "--format", "text")
-    assert "MLOps engineer: 0 -> 2, gap 2 (covered part-time; hire #2 later)" in text
-    assert "because [K-RECRUIT-PAIN, house rule] You reported that" in text
-    assert "- [W-PART-TIME, house rule] Covered part-time:" in text
+    assert (
+        "- MLOps engineer: 0 -> 1. Covered part-time for now by full-stack data "
+        "scientists; hire when that time runs out." in text
+    )
+    client_part = text.split("HOW WE REACHED THIS")[0]
+    for key in ("small_startup", "ml_use_cases", "product_teams", "(s)"):
+        assert key not in client_part
+    assert "- [K-CONSISTENCY, house rule]" in text.split("HOW WE REACHED THIS")[1]
 
 
 def test_text_format_strips_terminal_control_characters():
