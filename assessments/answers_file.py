@@ -7,8 +7,12 @@ and the tests, so the web side converts to it and validates with the engine's
 
 from typing import Any
 
-from assessments.advice import Answers, parse_answers
+from assessments.advice import Answers, is_first_edition, parse_answers
 from assessments.models import ROLE_KEYS, Assessment, Organization
+
+# Rulebooks of the first edition of the spec. Assessments advised under them
+# keep the first edition's leniency: more full-stack data scientists than data
+# scientists was only a warning then.
 
 
 def assessment_to_answers(assessment: Assessment) -> dict[str, Any]:
@@ -21,6 +25,7 @@ def assessment_to_answers(assessment: Assessment) -> dict[str, Any]:
             "industry": org.industry,
             "employees": org.employees,
             "stage": org.stage,
+            "regulated": org.regulated,
         }
     if assessment.ai_focus:
         data["ai_focus"] = assessment.ai_focus
@@ -29,6 +34,7 @@ def assessment_to_answers(assessment: Assessment) -> dict[str, Any]:
             data[field] = getattr(assessment, field)
     data["dedicated_ml_budget"] = assessment.dedicated_ml_budget
     data["current_structure"] = assessment.current_structure
+    data["has_ml_lead"] = assessment.has_ml_lead  # None: not known
     headcount = assessment.headcount()
     if all(count is not None for count in headcount.values()):
         data["headcount"] = headcount
@@ -38,8 +44,15 @@ def assessment_to_answers(assessment: Assessment) -> dict[str, Any]:
 
 
 def assessment_answers(assessment: Assessment) -> Answers:
-    """The validated answers; raises ``AnswersInvalid`` for an incomplete draft."""
-    return parse_answers(assessment_to_answers(assessment))
+    """The validated answers; raises ``AnswersInvalid`` for an incomplete draft.
+
+    An assessment advised under a first-edition rulebook is read with that
+    edition's rules, so it keeps rendering (advice-spec §6).
+    """
+    return parse_answers(
+        assessment_to_answers(assessment),
+        first_edition=is_first_edition(assessment.rulebook_version),
+    )
 
 
 def build_from_answers(answers: Answers) -> tuple[Organization, Assessment]:
@@ -57,6 +70,7 @@ def _assessment_fields(data: dict[str, Any]) -> dict[str, Any]:
         "product_teams": data["product_teams"],
         "dedicated_ml_budget": data["dedicated_ml_budget"],
         "current_structure": data["current_structure"],
+        "has_ml_lead": data["has_ml_lead"],
         **{role: data["headcount"][role] for role in ROLE_KEYS},
         "full_stack_data_scientists": data["full_stack_data_scientists"],
         "pain_points": list(data["pain_points"]),

@@ -49,7 +49,12 @@ class Section:
         for name, field in form.fields.items():
             if answers_only and name not in self.answer_paths:
                 continue
-            value = getattr(instance, name, None) if instance is not None else None
+            if isinstance(field, questionnaire_forms.AnswerRadioField):
+                # The option the form ticks: none before the section is saved,
+                # and "Not sure" for a stored null.
+                value = form[name].initial
+            else:
+                value = getattr(instance, name, None) if instance is not None else None
             rows.append((str(field.label), _display(field, value)))
         return rows
 
@@ -89,6 +94,7 @@ SECTIONS: tuple[Section, ...] = (
             "industry": "organization.industry",
             "employees": "organization.employees",
             "stage": "organization.stage",
+            "regulated": "organization.regulated",
         },
     ),
     Section(
@@ -103,13 +109,16 @@ SECTIONS: tuple[Section, ...] = (
             "product_teams": "product_teams",
             "dedicated_ml_budget": "dedicated_ml_budget",
             "current_structure": "current_structure",
+            "has_ml_lead": "has_ml_lead",
         },
     ),
     Section(
         key="team",
         title="Current team",
-        intro="How many people you have today in each of the six roles of an ML "
-        "team. Count part-timers as one; 0 is a fine answer.",
+        intro="How many people do data and ML work for you today, in each of the "
+        "six roles of an ML team. Count part-timers as one, and count only the "
+        "software developers who build or integrate ML features, not your whole "
+        "engineering department. 0 is a fine answer.",
         form_class=questionnaire_forms.TeamForm,
         answer_paths={
             **{role: f"headcount.{role}" for role in questionnaire_forms.ROLE_KEYS},

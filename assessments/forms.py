@@ -7,6 +7,7 @@ advice engine, so the web form refuses exactly what the answers file refuses.
 from django import forms
 
 from assessments.advice import domain
+from assessments.advice.answers import full_stack_error
 from assessments.models import ROLE_KEYS, Assessment, Organization
 
 # What each role does, in a sentence, next to its headcount question.
@@ -24,10 +25,50 @@ ROLE_HELP = {
     "software_developer": "Wires models into your applications through back-end "
     "services and APIs.",
 }
+# Whom to count (advice-spec §6), said next to each headcount question.
+COUNT_HELP = "Count the people doing this work today; a part-timer counts as one."
+DEVELOPER_COUNT_HELP = (
+    "Count only those who build or integrate ML features today, not your whole "
+    "engineering department; a part-timer counts as one."
+)
+HEADCOUNT_HELP = {
+    role: f"{text} "
+    + (DEVELOPER_COUNT_HELP if role == "software_developer" else COUNT_HELP)
+    for role, text in ROLE_HELP.items()
+}
 
 
 def _choice_help(choices: domain.Choices, help_texts: dict[str, str]) -> str:
     return " ".join(f"{label}: {help_texts[key]}" for key, label in choices)
+
+
+def _sentence(text: str) -> str:
+    """An engine message ("must not be ...") as a sentence for the client."""
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+class AnswerRadioField(forms.TypedChoiceField):
+    """A radio question whose options stand for stored values (True, False, None).
+
+    ``options`` are (key, label, value): the browser sends the key, the model
+    stores the value. Nothing is ticked until the section has been saved.
+    """
+
+    widget = forms.RadioSelect
+
+    def __init__(self, *, options: tuple[tuple[str, str, object], ...], **kwargs):
+        self.values = {key: value for key, _label, value in options}
+        super().__init__(
+            choices=[(key, label) for key, label, _value in options],
+            coerce=self.values.__getitem__,
+            **kwargs,
+        )
+
+    def key_for(self, value: object) -> str:
+        return next(key for key, stored in self.values.items() if stored is value)
+
+
+YES_NO = (("yes", "Yes", True), ("no", "No", False))
 
 
 class SectionForm(forms.ModelForm):
@@ -39,8 +80,29 @@ class SectionForm(forms.ModelForm):
             if isinstance(field.widget, forms.RadioSelect):
                 field.choices = [(k, v) for k, v in field.choices if k != ""]
 
+    def show_saved_answers(self, saved: bool) -> None:
+        """Tick the saved option of each ``AnswerRadioField``, once there is one.
+
+        Until the section is saved a model default (False) is no answer.
+        """
+        for name, field in self.fields.items():
+            if not isinstance(field, AnswerRadioField):
+                continue
+            if saved:
+                self.initial[name] = field.key_for(getattr(self.instance, name))
+            else:
+                self.initial.pop(name, None)
+
 
 class OrganizationForm(SectionForm):
+    regulated = AnswerRadioField(
+        label="Is your ML work subject to sector regulation, for example in "
+        "finance, insurance, health or the public sector?",
+        options=YES_NO,
+        help_text="Regulated ML work needs model governance (documentation, "
+        "audits, approvals) from the start of your plan.",
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -48,6 +110,7 @@ class OrganizationForm(SectionForm):
             "industry",
             "employees",
             "stage",
+            "regulated",
             "contact_name",
             "contact_email",
         ]
@@ -73,6 +136,7 @@ class OrganizationForm(SectionForm):
         # The six headcounts already saved under Current team, if any: the
         # sum rule of §6 holds whichever of the two sections changes last.
         self.team_total = team_total
+        self.show_saved_answers(self.instance.pk is not None)
 
     def clean_employees(self) -> int:
         employees = self.cleaned_data["employees"]
@@ -97,13 +161,19 @@ def saved_team_total(assessment: Assessment) -> int | None:
 
 
 class GoalsForm(SectionForm):
-    dedicated_ml_budget = forms.TypedChoiceField(
+    dedicated_ml_budget = AnswerRadioField(
         label="Is there a budget set aside for machine learning?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+        options=YES_NO,
         help_text="A budget of its own lets an ML team plan for experiments that "
         "may not pay off at once.",
+    )
+    has_ml_lead = AnswerRadioField(
+        label="Does someone lead your ML work today — a head of ML or data "
+        "science who owns the plan?",
+        # "Not sure" is stored as no answer (null), as the answers file has it.
+        options=(*YES_NO, ("not_sure", "Not sure", None)),
+        help_text="Someone whose job includes deciding what the ML people work "
+        "on next, whatever their title.",
     )
 
     class Meta:
@@ -114,6 +184,7 @@ class GoalsForm(SectionForm):
             "product_teams",
             "dedicated_ml_budget",
             "current_structure",
+            "has_ml_lead",
         ]
         labels = {
             "ai_focus": "What do you want machine learning to do for you?",
@@ -140,12 +211,8 @@ class GoalsForm(SectionForm):
         self.fields["ai_focus"].required = True
         self.fields["ml_use_cases"].required = True
         self.fields["product_teams"].required = True
-        if self.instance.pk and self.instance.ai_focus:
-            self.initial["dedicated_ml_budget"] = (
-                "yes" if self.instance.dedicated_ml_budget else "no"
-            )
-        else:
-            self.initial.pop("dedicated_ml_budget", None)
+        # ai_focus is required here: set means this section has been saved.
+        self.show_saved_answers(bool(self.instance.pk and self.instance.ai_focus))
 
 
 class TeamForm(SectionForm):
@@ -158,9 +225,10 @@ class TeamForm(SectionForm):
             "full-stack?",
         }
         help_texts = {
-            **ROLE_HELP,
+            **HEADCOUNT_HELP,
             "full_stack_data_scientists": "A full-stack data scientist takes a "
-            "model from idea to production and monitoring on their own.",
+            "model from idea to production and monitoring on their own. Count "
+            "them among your data scientists too.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -170,6 +238,21 @@ class TeamForm(SectionForm):
 
     def clean(self):
         cleaned = super().clean()
+        data_scientists = cleaned.get("data_scientist")
+        full_stack = cleaned.get("full_stack_data_scientists")
+        if (
+            data_scientists is not None
+            and full_stack is not None
+            and full_stack > data_scientists
+        ):
+            # The answers file's rule, in its words, next to the field.
+            self.add_error(
+                "full_stack_data_scientists",
+                forms.ValidationError(
+                    _sentence(full_stack_error(data_scientists)),
+                    code="full_stack_above_data_scientists",
+                ),
+            )
         organization = self.instance.organization
         counts = [cleaned.get(role) for role in ROLE_KEYS]
         complete = organization and all(count is not None for count in counts)

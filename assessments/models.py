@@ -95,6 +95,7 @@ class Organization(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_COUNT)]
     )
     stage = models.CharField(max_length=20, choices=Stage.choices, db_index=True)
+    regulated = models.BooleanField("regulated sector", default=False)
     # Not part of the answers file: how a consultant reaches the client.
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -148,6 +149,8 @@ class Assessment(models.Model):
     current_structure = models.CharField(
         max_length=20, choices=CurrentStructure.choices, default=CurrentStructure.NONE
     )
+    # None: not answered ("Not sure", or saved before the question was asked).
+    has_ml_lead = models.BooleanField("has an ML lead", null=True, blank=True)
 
     data_analyst = _count_field("data analysts", null=True, blank=True)
     data_engineer = _count_field("data engineers", null=True, blank=True)
@@ -207,6 +210,7 @@ class Assessment(models.Model):
             "product_teams",
             "dedicated_ml_budget",
             "current_structure",
+            "has_ml_lead",
             *ROLE_KEYS,
             "full_stack_data_scientists",
             "pain_points",

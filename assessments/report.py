@@ -154,11 +154,10 @@ class Report:
     @cached_property
     def top_actions(self) -> tuple[str, ...]:
         """Three things to do first: quarter 1's non-hiring actions, then the
-        first steps of the transition and the answers to high risks."""
+        answers to high risks. (The transition has its own section.)"""
         advice = self.advice
         hires = {hire.text for hire in advice.hires}
         actions = [a for a in advice.roadmap[0].actions if a not in hires]
-        actions += advice.transition.steps[:1]
         actions += [r.mitigation for r in advice.risks if r.level == "high"]
         return tuple(dict.fromkeys(actions))[:3]
 

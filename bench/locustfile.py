@@ -18,6 +18,7 @@ SECTIONS = {
         "industry": "testing",
         "employees": "320",
         "stage": "large_startup",
+        "regulated": "no",
     },
     "goals": {
         "ai_focus": "balanced",
@@ -25,6 +26,7 @@ SECTIONS = {
         "product_teams": "4",
         "dedicated_ml_budget": "yes",
         "current_structure": "centralized",
+        "has_ml_lead": "yes",
     },
     "team": {
         "data_analyst": "2",

@@ -15,6 +15,7 @@ def post_data():
             "industry": "retail",
             "employees": "40",
             "stage": "small_startup",
+            "regulated": "no",
             "contact_name": "Ada Client",
             "contact_email": "ada@example.com",
         },
@@ -24,6 +25,7 @@ def post_data():
             "product_teams": "2",
             "dedicated_ml_budget": "no",
             "current_structure": "none",
+            "has_ml_lead": "no",
         },
         "team": {
             "data_analyst": "0",

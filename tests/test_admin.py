@@ -490,16 +490,18 @@ def test_override_with_reason_reaches_client_report_and_pdf(consultant_client, c
     client.logout()
     ours = Structure(assessment.recommended_structure).label
     page = client.get(assessment.get_absolute_url()).content.decode()
-    assert "Your consultant recommends: Centralized team." in page
-    assert f"TeamAdvisor's own suggestion, shown below, was: {ours}." in page
+    assert '<dd class="recommended-structure">Centralized team</dd>' in page
+    assert f'<dd class="teamadvisor-structure">{ours}</dd>' in page
+    # The whole plan is the consultant's: a centralized team's transition.
+    transition = page.split('id="transition-title"')[1].split("</section>")[0]
+    assert "From no ml team yet to centralized team." in transition
     assert "Your two teams share one data platform." in page
     assert "Call me before hiring." in page
     assert "SECRET-NOTE-42" not in page
     pdf = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
     text = _squash(pdf_text(pdf.content))
-    assert "Your consultant recommends: Centralized team." in text
-    assert f"TeamAdvisor's own suggestion, shown below, was: {ours}." in text
-    assert "Why the consultant chose differently:" in text
+    assert "Your consultant recommends one central ML team" in text
+    assert "Why your consultant chose differently:" in text
     assert "Your two teams share one data platform." in text
     assert "Call me before hiring." in text
     assert "SECRET-NOTE-42" not in text
@@ -655,12 +657,25 @@ def test_csv_export_has_answers_advice_and_neutralised_formulas(consultant_clien
     advice = assessment_report(normal).advice
     assert enterprise["structure"] == advice.structure.key == "hybrid"
     assert enterprise["alternative"] == advice.structure.alternative
-    assert enterprise["headcount_software_developer"] == "300"
+    assert enterprise["headcount_software_developer"] == "12"
     gaps = {role.key: role.gap for role in advice.roles}
     assert int(enterprise["gap_mlops_engineer"]) == gaps["mlops_engineer"] > 0
     high = [risk.key for risk in advice.risks if risk.level == "high"]
     assert enterprise["high_risks"].split() == high
     assert "siloing" in high
+
+
+def test_csv_export_has_the_second_edition_answers(consultant_client):
+    regulated = draft_assessment(
+        organization={"name": "Regulated Ltd", "regulated": True}, has_ml_lead=True
+    )
+    not_known = draft_assessment(organization={"name": "Unsure Ltd"}, has_ml_lead=None)
+    rows = _csv_rows(_action(consultant_client, "export_csv", [regulated, not_known]))
+    columns = {
+        row["organisation"]: (row["regulated"], row["has_ml_lead"]) for row in rows
+    }
+    # Not known (a client's "Not sure") is an empty cell.
+    assert columns == {"Regulated Ltd": ("True", "True"), "Unsure Ltd": ("False", "")}
 
 
 FORMULA_STARTS = ["=", "+", "-", "@", "\t=", "\r=", " =", "\n=", "  \t@"]

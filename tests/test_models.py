@@ -5,8 +5,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from assessments.advice import ROLES
-from assessments.advice.domain import STAGES, keys
-from assessments.choices import Stage
+from assessments.advice.domain import CURRENT_STRUCTURES, STAGES, keys
+from assessments.choices import CurrentStructure, Stage
+from assessments.flow import SECTIONS
 from assessments.models import (
     ROLE_KEYS,
     Assessment,
@@ -36,6 +37,45 @@ def test_stage_choices_come_from_the_engine_vocabulary():
     assert Stage.choices == list(STAGES)  # the labels too, in the same order
     assert Stage.values == ["small_startup", "large_startup", "enterprise"]
     assert Stage.SMALL_STARTUP.label == "Small startup"
+
+
+def test_current_structure_choices_include_the_second_edition_one():
+    assert CurrentStructure.choices == list(CURRENT_STRUCTURES)
+    assert "centralized_product" in CurrentStructure.values
+
+
+def test_a_central_ml_product_team_is_a_valid_current_structure():
+    assessment = Assessment.objects.create(current_structure="centralized_product")
+    assert Assessment.objects.get(pk=assessment.pk).current_structure == (
+        "centralized_product"
+    )
+
+
+def test_second_edition_answers_default_to_not_regulated_and_not_known():
+    organization = _organization_saved()
+    assessment = Assessment.objects.create(organization=organization)
+    assessment = Assessment.objects.select_related("organization").get(pk=assessment.pk)
+    assert assessment.organization.regulated is False
+    assert assessment.has_ml_lead is None  # null: not answered
+
+
+@pytest.mark.parametrize("value", [True, False, None])
+def test_ml_lead_stores_yes_no_and_not_known(value):
+    assessment = Assessment.objects.create(has_ml_lead=value)
+    assert Assessment.objects.get(pk=assessment.pk).has_ml_lead is value
+
+
+def test_history_keeps_no_answers():
+    """Answers are locked once submitted: only the review has a history."""
+    history_fields = {f.name for f in Assessment.history.model._meta.fields}
+    answer_fields = {
+        name
+        for section in SECTIONS
+        if not section.edits_organization
+        for name in section.answer_paths
+    }
+    assert "has_ml_lead" in answer_fields
+    assert answer_fields.isdisjoint(history_fields)
 
 
 def test_new_token_is_43_urlsafe_characters_and_unique():

@@ -41,7 +41,7 @@ def test_report_shows_every_part_of_the_plan(client):
     assert "<svg" in page and '<title id="chart-title">' in page
     assert "Terraform" in _section(page, "cards-title")
     assert "Quarter 1" in _section(page, "roadmap-title")
-    assert "<strong>ML work happens in silos.</strong>" in _section(
+    assert "<strong>ML work happens in silos.</strong> The plan treats" in _section(
         page, "concerns-title"
     )
     assert "From centralized team to hybrid" in _section(page, "transition-title")

@@ -14,6 +14,7 @@ from .answers import Answers
 from .domain import (
     CURRENT_STRUCTURES,
     PAIN_POINTS,
+    ROLE_NOUNS,
     STRUCTURE_WORDS,
     STRUCTURES,
     label,
@@ -304,8 +305,10 @@ def _plan_rules(
     rules.append(Rationale.of(book.rule("hiring", "growing"), env))
     raised = book.rule("hiring", "raised")
     for item in raised["order"]:
-        if found := sorted(high & set(item["risks"])):
-            rules.append(Rationale.of(raised, env, risks=", ".join(found)))
+        if found := [r for r in item["risks"] if r in high]:
+            labels = ", ".join(book.risk_text(r)["label"] for r in found)
+            role = ROLE_NOUNS[item["role"]][1]
+            rules.append(Rationale.of(raised, env, risks=labels, role=role))
     if any(plan.covered for plan in plans.values()):
         rules.append(Rationale.of(book.rule("hiring", "later"), env))
     pace = book.rule("roadmap", "pace")

@@ -59,13 +59,13 @@ def _advice(
     article = any(
         key in book.structure_text(s)["risks"] for s in book.raw["structures"]
     )
-    # "Comes with this structure" says nothing once an answer raised it too.
-    reasons = [r for r in because if r.rule != "K-STRUCTURE"] or because
+    # Spec section 5: a risk raised twice appears once "with all its reasons",
+    # the structure's own among them.
     return RiskAdvice(
         key=key,
         label=text["label"],
         level=level,
         source="article" if article else "house",
-        because=tuple(reasons),
+        because=tuple(because),
         mitigation=text["mitigation"],
     )

@@ -27,6 +27,7 @@ class RolePlan:
     required: bool = False
     needed: int = 0
     covered: int = 0
+    combined: bool = False  # its first hire is the combined ML engineer
     rationale: list[Rationale] = field(default_factory=list)
 
     @property
@@ -103,6 +104,7 @@ def combined_hire(
     pair = tuple(rule["roles"])
     if rule.applies(env) and all(plans[role].uncovered for role in pair):
         for role in pair:
+            plans[role].combined = True
             plans[role].rationale.append(Rationale.of(rule, env))
         return pair
     return ()
@@ -113,7 +115,11 @@ def role_advice(
 ) -> RoleAdvice:
     text = book.role_text(plan.key)
     status_rule = book.rule("status")
-    key = "hire_covered" if plan.status == "hire" and plan.covered else plan.status
+    key = plan.status
+    if plan.status == "hire" and plan.combined:
+        key = "hire_combined"
+    elif plan.status == "hire" and plan.covered:
+        key = "hire_covered"
     numbers = {
         "gap": plan.gap,
         "current": plan.current,

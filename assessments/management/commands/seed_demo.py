@@ -69,6 +69,14 @@ NAME_PARTS = (
         "Games",
     ),
 )
+# Demo industries whose ML work is regulated (advice-spec §9).
+REGULATED = {"Insurance", "Health", "Bank"}
+# How often each stage already has someone leading its ML work: yes, no, not sure.
+ML_LEAD_WEIGHTS = {
+    "small_startup": (2, 7, 1),
+    "large_startup": (5, 4, 1),
+    "enterprise": (7, 2, 1),
+}
 EMPLOYEES = {
     "small_startup": (5, 150),
     "large_startup": (60, 1500),
@@ -110,12 +118,13 @@ def _answers(rng: random.Random, index: int) -> dict:
         role = rng.choice([r for r in ROLE_KEYS if headcount[r]])
         headcount[role] -= 1
     first, second = (rng.choice(part) for part in NAME_PARTS)
-    return {
+    answers = {
         "organization": {
             "name": f"{first} {second} {index + 1}",
             "industry": second.lower(),
             "employees": employees,
             "stage": stage,
+            "regulated": second in REGULATED,
         },
         "ai_focus": focus,
         "ml_use_cases": rng.randint(0, 30),
@@ -128,6 +137,11 @@ def _answers(rng: random.Random, index: int) -> dict:
             rng.sample([key for key, _ in PAIN_POINTS], rng.randint(0, 3))
         ),
     }
+    # Drawn last, so the answers drawn before keep their values.
+    (answers["has_ml_lead"],) = rng.choices(
+        (True, False, None), weights=ML_LEAD_WEIGHTS[stage]
+    )
+    return answers
 
 
 class Command(BaseCommand):
