@@ -97,6 +97,7 @@ def test_keyboard_only_journey_with_resume_error_and_pdf(new_page, tmp_path):
     type_into(page, "id_industry", "transport")
     type_into(page, "id_employees", "320")
     choose_radio(page, "stage", "large_startup")
+    choose_radio(page, "regulated", "no")
     type_into(page, "id_contact_name", "Nora North")
     type_into(page, "id_contact_email", "nora@example.com")
     tab_to(page, NEXT)
@@ -110,6 +111,7 @@ def test_keyboard_only_journey_with_resume_error_and_pdf(new_page, tmp_path):
     type_into(page, "id_product_teams", "4")
     choose_radio(page, "dedicated_ml_budget", "yes")
     choose_radio(page, "current_structure", "centralized")
+    choose_radio(page, "has_ml_lead", "no")
     press(page, NEXT)
     assert page.url.endswith("/team/")
 

@@ -41,6 +41,12 @@ def _too_many_people(page: Page) -> None:
     _press_next(page)
 
 
+def _more_full_stack_than_data_scientists(page: Page) -> None:
+    """An error on one field, worded by the answers file's rule."""
+    page.fill("#id_full_stack_data_scientists", "1000")
+    _press_next(page)
+
+
 def _unknown_pain_point(page: Page) -> None:
     """The pain points section has no error a person can make with its
     checkboxes (ticking none is an answer); only a tampered request, such as an
@@ -85,6 +91,11 @@ def _pages() -> list[tuple[str, str, Callable | None]]:
         ("team", section(draft, "team"), None),
         ("team-errors", section(team_unanswered, "team"), _press_next),
         ("team-total-errors", section(draft, "team"), _too_many_people),
+        (
+            "team-full-stack-errors",
+            section(draft, "team"),
+            _more_full_stack_than_data_scientists,
+        ),
         ("pain-points", section(draft, "pain-points"), None),
         ("pain-points-errors", section(draft, "pain-points"), _unknown_pain_point),
         ("review", reverse("assessments:review", args=[draft.token]), None),
