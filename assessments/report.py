@@ -156,8 +156,7 @@ class Report:
         """Three things to do first: quarter 1's non-hiring actions, then the
         answers to high risks. (The transition has its own section.)"""
         advice = self.advice
-        hires = {hire.text for hire in advice.hires}
-        actions = [a for a in advice.roadmap[0].actions if a not in hires]
+        actions = list(advice.roadmap[0].steps)
         actions += [r.mitigation for r in advice.risks if r.level == "high"]
         return tuple(dict.fromkeys(actions))[:3]
 

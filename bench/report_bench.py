@@ -1,4 +1,4 @@
-"""Benchmark the team plan: HTML render, first PDF, cached PDF, PDF size.
+"""Benchmark the team plan: engine, HTML render, first PDF, cached PDF, PDF size.
 
 Run: .venv/bin/python bench/report_bench.py [--repeat N]
 Uses a throw-away SQLite database and media folder; prints one row per example.
@@ -6,6 +6,7 @@ Uses a throw-away SQLite database and media folder; prints one row per example.
 
 import argparse
 import io
+import json
 import os
 import statistics
 import sys
@@ -29,7 +30,22 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
+from assessments.advice import advise, parse_answers  # noqa: E402
 from tests.factories import EXAMPLES_DIR, example, submitted_assessment  # noqa: E402
+
+ORGANIZATIONS = ROOT / "tests" / "advice" / "organizations"
+
+
+def engine_timings(repeat: int) -> None:
+    """The engine's time per plan, section 10's re-runs included."""
+    files = sorted(EXAMPLES_DIR.glob("*.json")) + sorted(ORGANIZATIONS.glob("*.json"))
+    print(f"{'answers file':<36} {'engine median':>14}")
+    for path in files:
+        answers = parse_answers(json.loads(path.read_text()))
+        advise(answers)  # warm the rulebook cache
+        ms = _median_ms(lambda answers=answers: advise(answers), repeat * 5)
+        print(f"{path.stem:<36} {ms:>11.2f} ms")
+    print()
 
 
 def _median_ms(action, repeat: int) -> float:
@@ -45,6 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    engine_timings(args.repeat)
     call_command("migrate", verbosity=0)
     client = Client()
     client.get("/")  # warm up imports and template loading

@@ -95,7 +95,9 @@ def advise(
         hires=hires,
         roadmap=_roadmap(hires, ml_lead, costs, env, book),
         risks=risks,
-        transition=_transition(answers.current_structure, structure, env, book),
+        transition=_transition(
+            answers.current_structure, structure, ml_lead, env, book
+        ),
         sensitivity=sensitivity(answers, decision.structure, book),
         stable_text=book.rule("sensitivity")["stable"],
         costs=_costs(hires, costs),
@@ -187,7 +189,6 @@ def _hires(
         key = (unit.roles, unit.tier, unit.seniority, unit.quarter)
         groups.setdefault(key, []).append(unit)
     first = {key: units.index(group[0]) for key, group in groups.items()}
-    hire_rule = book.rule("roadmap", "hire")
     hires = []
     for key in sorted(groups, key=lambda k: (k[3], first[k])):
         roles, tier, seniority, quarter = key
@@ -195,9 +196,6 @@ def _hires(
         cost = unit_cost(groups[key][0], costs)
         seniority_words = "senior" if seniority == "senior" else "mid-level"
         people = f"{count} {seniority_words} {hire_noun(roles, count, book)}"
-        text = render(hire_rule.text, {"people": people})
-        if tier == "later":
-            text += " " + book.rule("hiring", "later")["action"]
         hires.append(
             Hire(
                 roles=roles,
@@ -209,7 +207,6 @@ def _hires(
                 seniority=seniority,
                 quarter=quarter,
                 cost=None if cost is None else cost * count,
-                text=text,
             )
         )
     return tuple(hires)
@@ -246,11 +243,12 @@ def _roadmap(
     quarters = []
     for quarter in (*QUARTERS, LATER):
         these = [hire for hire in hires if hire.quarter == quarter]
-        actions = (first_actions if quarter == 1 else []) + [h.text for h in these]
+        steps = tuple(first_actions) if quarter == 1 else ()
         quarters.append(
             Quarter(
                 quarter=quarter,
-                actions=tuple(actions),
+                steps=steps,
+                actions=steps + _hire_lines(these, book),
                 hires=sum(hire.count for hire in these),
                 added_cost=(
                     None if costs is None else sum(hire.cost for hire in these)
@@ -258,6 +256,29 @@ def _roadmap(
             )
         )
     return tuple(quarters)
+
+
+def _hire_lines(hires: list[Hire], book: Rulebook) -> tuple[str, ...]:
+    """One line per role in a quarter: "Hire 5 data engineers (1 senior, 4
+    mid-level)." Covered units say so, as they wait for the cover to end."""
+    groups: dict[tuple, list[Hire]] = {}
+    for hire in hires:
+        groups.setdefault((hire.roles, hire.tier == "later"), []).append(hire)
+    rule = book.rule("roadmap", "hire")
+    lines = []
+    for (roles, covered), group in groups.items():
+        count = sum(hire.count for hire in group)
+        senior = sum(hire.count for hire in group if hire.seniority == "senior")
+        noun = hire_noun(roles, count, book)
+        if senior in (0, count):
+            people = f"{count} {'senior' if senior else 'mid-level'} {noun}"
+        else:
+            people = f"{count} {noun} ({senior} senior, {count - senior} mid-level)"
+        line = render(rule.text, {"people": people})
+        if covered:
+            line += " " + book.rule("hiring", "later")["action"]
+        lines.append(line)
+    return tuple(lines)
 
 
 def _costs(hires: tuple[Hire, ...], costs: Mapping[str, object] | None) -> Costs | None:
@@ -271,7 +292,11 @@ def _costs(hires: tuple[Hire, ...], costs: Mapping[str, object] | None) -> Costs
 
 
 def _transition(
-    current: str, structure: str, env: Mapping[str, object], book: Rulebook
+    current: str,
+    structure: str,
+    ml_lead: bool,
+    env: Mapping[str, object],
+    book: Rulebook,
 ) -> Transition:
     transition = book.raw["transition"]
     if current == "none":
@@ -280,14 +305,19 @@ def _transition(
         key = "same"
     else:
         key = "move"
-    rule = book.rule("transition", key)
+    rules = [Rationale.of(book.rule("transition", key), env)]
+    # A head of ML is already there or named first by the roadmap: build on them.
+    lead = env["has_ml_lead"] is True or ml_lead
+    steps = book.transition_steps(current, structure, lead=lead)
+    if steps != book.transition_steps(current, structure, lead=False):
+        rules.append(Rationale.of(book.rule("transition", "lead"), env))
     return Transition(
         current=current,
         current_label=label(CURRENT_STRUCTURES, current),
         structure=structure,
-        rule=Rationale(rule.id, rule.source, "", ()),
+        rules=tuple(rules),
         lead=transition["same_lead"] if key == "same" else "",
-        steps=book.transition_steps(current, structure),
+        steps=steps,
     )
 
 

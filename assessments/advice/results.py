@@ -89,13 +89,13 @@ class Hire:
     seniority: str  # "senior" or "mid"
     quarter: int  # 1-4, or 5 for later
     cost: int | None  # yearly cost of these hires, when a cost table is given
-    text: str
 
 
 @dataclass(frozen=True)
 class Quarter:
     quarter: int
-    actions: tuple[str, ...]
+    steps: tuple[str, ...]  # what to do besides hiring (ML lead, use cases, ...)
+    actions: tuple[str, ...]  # the steps, then one line per role hired
     hires: int
     added_cost: int | None
 
@@ -133,7 +133,7 @@ class Transition:
     current: str
     current_label: str
     structure: str
-    rule: Rationale
+    rules: tuple[Rationale, ...]
     lead: str
     steps: tuple[str, ...]
 

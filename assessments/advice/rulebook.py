@@ -103,10 +103,14 @@ class Rulebook:
 
     def rule(self, *path: str) -> Rule:
         """The single rule at ``path``, e.g. ``rule("roadmap", "pace")``."""
-        raw = self.raw
-        for key in path:
-            raw = raw[key]
-        return _rule(raw)
+        # Built once per rulebook: the engine asks for the same rules per plan.
+        cache = self.__dict__.setdefault("_rule_cache", {})
+        if path not in cache:
+            raw = self.raw
+            for key in path:
+                raw = raw[key]
+            cache[path] = _rule(raw)
+        return cache[path]
 
     def decision(self, stage: str, ai_focus: str) -> Rule:
         for row in self.decisions:
@@ -123,8 +127,17 @@ class Rulebook:
     def risk_text(self, key: str) -> Mapping[str, Any]:
         return self.raw["risks"][key]
 
-    def transition_steps(self, current: str, structure: str) -> tuple[str, ...]:
-        return tuple(self.raw["transition"]["steps"][current][structure])
+    def transition_steps(
+        self, current: str, structure: str, *, lead: bool
+    ) -> tuple[str, ...]:
+        """The steps from ``current`` to ``structure``; with ``lead``, steps
+        that would name a head of ML build on the one there is instead."""
+        steps = list(self.raw["transition"]["steps"][current][structure])
+        if lead:
+            for change in self.raw["transition"]["lead"]["steps"]:
+                if (change["from"], change["to"]) == (current, structure):
+                    steps[change["step"]] = change["text"]
+        return tuple(steps)
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with an id, in rulebook order."""
@@ -140,7 +153,7 @@ class Rulebook:
             ("structure_risks",),
             ("research_fit",),
             ("consistency",),
-            *(("transition", key) for key in ("none", "same", "move")),
+            *(("transition", key) for key in ("none", "same", "move", "lead")),
             ("sensitivity",),
         ]
         return (

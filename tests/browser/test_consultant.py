@@ -39,8 +39,11 @@ def test_consultant_override_reaches_the_client(
 
     client = new_page()
     client.goto(assessment.get_absolute_url())
-    summary = client.inner_text("#summary-title + *")
-    assert "Your consultant recommends: Centralized team." in summary
+    assert client.inner_text(".recommended-structure") == "Centralized team"
+    assert client.inner_text(".teamadvisor-structure") == "Decentralized squads"
+    assert client.inner_text(".structure-summary").startswith(
+        "Your consultant recommends one central ML team"
+    )
     assert "Your two squads share one small data team." in client.inner_text("main")
     assert "Happy to talk it through." in client.inner_text("main")
     assert "Internal: budget unclear." not in client.content()
