@@ -4,7 +4,18 @@ import copy
 import json
 from pathlib import Path
 
-from assessments.advice import Answers, Headcount, Organization
+from hypothesis import strategies as st
+
+from assessments.advice import Answers, Headcount, Organization, load_rulebook
+from assessments.advice.domain import (
+    AI_FOCUSES,
+    CURRENT_STRUCTURES,
+    PAIN_POINTS,
+    ROLES,
+    STAGES,
+    keys,
+)
+from assessments.advice.facts import render as fill
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 ARTICLE = (
@@ -65,6 +76,9 @@ def make_answers(
     dedicated_ml_budget: bool = True,
     full_stack_data_scientists: int = 0,
     pain_points: tuple[str, ...] = (),
+    current_structure: str = "none",
+    regulated: bool = False,
+    has_ml_lead: bool | None = None,
     **headcount: int,
 ) -> Answers:
     """Answers built directly; headcount defaults to one of each role and
@@ -80,7 +94,10 @@ def make_answers(
     roles.update(headcount)
     return Answers(
         organization=Organization(
-            name="Acme", employees=employees or TYPICAL_EMPLOYEES[stage], stage=stage
+            name="Acme",
+            employees=employees or TYPICAL_EMPLOYEES[stage],
+            stage=stage,
+            regulated=regulated,
         ),
         ai_focus=ai_focus,
         ml_use_cases=ml_use_cases,
@@ -89,8 +106,71 @@ def make_answers(
         dedicated_ml_budget=dedicated_ml_budget,
         full_stack_data_scientists=full_stack_data_scientists,
         pain_points=pain_points,
+        current_structure=current_structure,
+        has_ml_lead=has_ml_lead,
     )
 
 
 def example(name: str) -> dict:
     return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+COSTS = {
+    "currency": "EUR",
+    "yearly_cost": {
+        "data_analyst": {"senior": 90_000, "mid": 70_000},
+        "data_engineer": {"senior": 130_000, "mid": 100_000},
+        "data_scientist": {"senior": 150_000, "mid": 110_000},
+        "research_scientist": {"senior": 170_000, "mid": 130_000},
+        "mlops_engineer": {"senior": 140_000, "mid": 105_000},
+        "software_developer": {"senior": 120_000, "mid": 95_000},
+    },
+}
+
+
+@st.composite
+def answers_strategy(
+    draw, *, max_count: int = 12, max_people: int = 12, **fixed: object
+) -> Answers:
+    """Valid second-edition answers of every kind, small enough to be quick.
+
+    ``fixed`` pins any ``make_answers`` argument (``stage="small_startup"``).
+    """
+    people = st.integers(0, max_people)
+    values: dict[str, object] = {
+        "stage": st.sampled_from(keys(STAGES)),
+        "ai_focus": st.sampled_from(keys(AI_FOCUSES)),
+        "ml_use_cases": st.integers(0, max_count),
+        "product_teams": st.integers(0, max_count),
+        "dedicated_ml_budget": st.booleans(),
+        "current_structure": st.sampled_from(keys(CURRENT_STRUCTURES)),
+        "regulated": st.booleans(),
+        "has_ml_lead": st.sampled_from((None, True, False)),
+        "pain_points": st.sets(st.sampled_from(keys(PAIN_POINTS))).map(
+            lambda pains: tuple(k for k in keys(PAIN_POINTS) if k in pains)
+        ),
+        **{role: people for role in keys(ROLES)},
+    }
+    drawn = {
+        key: fixed[key] if key in fixed else draw(strategy)
+        for key, strategy in values.items()
+    }
+    data_scientists = drawn["data_scientist"]
+    drawn["full_stack_data_scientists"] = fixed.get(
+        "full_stack_data_scientists", draw(st.integers(0, data_scientists))
+    )
+    return make_answers(**drawn)
+
+
+BOOK = load_rulebook()
+
+
+def rule(rule_id: str):
+    """The rule of the current rulebook with id ``rule_id``."""
+    (found,) = [r for r in BOOK.rules() if r.id == rule_id]
+    return found
+
+
+def render(template: str, **values: object) -> str:
+    """``template`` filled with ``values``, as the engine fills rulebook texts."""
+    return fill(template, values)

@@ -1,4 +1,5 @@
-"""Spec section 6: parsing, every validation error, defaults and warnings."""
+"""Spec section 6 (second edition): parsing, every validation error, defaults
+and warnings (W-STAGE-SMALL, W-STAGE-LARGE, W-STAGE-ENTERPRISE, W-NO-USE-CASES)."""
 
 import pytest
 from hypothesis import given
@@ -15,12 +16,14 @@ from assessments.advice import (
     FieldError,
     Headcount,
     Organization,
+    advise,
     answer_warnings,
     parse_answers,
 )
+from assessments.advice.answers import full_stack_error
 from assessments.advice.domain import AI_FOCUSES, CURRENT_STRUCTURES, STAGES, keys
 
-from .factories import answer_data, make_answers
+from .factories import answer_data, make_answers, render, rule
 
 
 def fields_of(data: object) -> list[str]:
@@ -56,19 +59,27 @@ def test_parse_answers_valid_file_gives_answers():
     )
     assert answers.headcount.data_scientist == 2
     assert answers.pain_points == ()
+    assert answers.organization.regulated is False
+    assert answers.has_ml_lead is None
 
 
 def test_parse_answers_optional_fields_take_defaults():
     data = answer_data()
+    data["has_ml_lead"] = True
+    data["organization"]["regulated"] = True
     for key in (
         "dedicated_ml_budget",
         "current_structure",
+        "has_ml_lead",
         "full_stack_data_scientists",
         "pain_points",
     ):
         del data[key]
     del data["organization"]["industry"]
+    del data["organization"]["regulated"]
     answers = parse_answers(data)
+    assert answers.organization.regulated is False
+    assert answers.has_ml_lead is None
     assert answers.dedicated_ml_budget is False
     assert answers.current_structure == "none"
     assert answers.full_stack_data_scientists == 0
@@ -194,9 +205,21 @@ def test_parse_answers_upper_limits_accepted():
             id="unknown-current-structure",
         ),
         pytest.param(
-            changed("current_structure", "centralized_product"),
-            "current_structure",
-            id="current-structure-not-a-current-choice",
+            changed("organization.regulated", "no"),
+            "organization.regulated",
+            id="regulated-string",
+        ),
+        pytest.param(
+            changed("organization.regulated", None),
+            "organization.regulated",
+            id="regulated-null",
+        ),
+        pytest.param(changed("has_ml_lead", "yes"), "has_ml_lead", id="lead-string"),
+        pytest.param(changed("has_ml_lead", 0), "has_ml_lead", id="lead-int"),
+        pytest.param(
+            changed("full_stack_data_scientists", 3),
+            "full_stack_data_scientists",
+            id="full-stack-over-data-scientists",
         ),
         pytest.param(removed("headcount"), "headcount", id="no-headcount"),
         pytest.param(changed("headcount", [1, 2]), "headcount", id="headcount-type"),
@@ -232,6 +255,46 @@ def test_parse_answers_upper_limits_accepted():
 )
 def test_parse_answers_refuses_with_field(data, field):
     assert fields_of(data) == [field]
+
+
+@pytest.mark.parametrize("structure", keys(CURRENT_STRUCTURES))
+def test_parse_answers_current_structure_accepts_every_choice(structure):
+    answers = parse_answers(changed("current_structure", structure))
+    assert answers.current_structure == structure
+    assert "centralized_product" in keys(CURRENT_STRUCTURES)
+
+
+@pytest.mark.parametrize("value", [True, False, None])
+def test_parse_answers_has_ml_lead_true_false_or_not_said(value):
+    assert parse_answers(changed("has_ml_lead", value)).has_ml_lead is value
+
+
+def test_parse_answers_regulated_read():
+    answers = parse_answers(changed("organization.regulated", True))
+    assert answers.organization.regulated is True
+
+
+def test_parse_answers_more_full_stack_than_data_scientists_is_an_error():
+    with pytest.raises(AnswersInvalid) as caught:
+        parse_answers(changed("full_stack_data_scientists", 3))
+    (error,) = caught.value.errors
+    assert error.field == "full_stack_data_scientists"
+    assert error.message == full_stack_error(2)
+    assert error.message == (
+        "must not be more than the 2 data scientists: a full-stack data "
+        "scientist is counted as a data scientist too"
+    )
+
+
+def test_parse_answers_full_stack_equal_to_data_scientists_accepted():
+    answers = parse_answers(changed("full_stack_data_scientists", 2))
+    assert answers.full_stack_data_scientists == 2
+
+
+def test_parse_answers_first_edition_files_keep_more_full_stack():
+    # Assessments advised under the first edition only had a warning for it.
+    data = changed("full_stack_data_scientists", 3)
+    assert parse_answers(data, first_edition=True).full_stack_data_scientists == 3
 
 
 def test_repeated_pain_points_are_folded_not_refused():
@@ -285,11 +348,18 @@ def test_answers_to_dict_has_every_key():
         "product_teams",
         "dedicated_ml_budget",
         "current_structure",
+        "has_ml_lead",
         "headcount",
         "full_stack_data_scientists",
         "pain_points",
     ]
-    assert list(data["organization"]) == ["name", "industry", "employees", "stage"]
+    assert list(data["organization"]) == [
+        "name",
+        "industry",
+        "employees",
+        "stage",
+        "regulated",
+    ]
     assert list(data["headcount"]) == list(keys(ROLES))
 
 
@@ -301,6 +371,7 @@ def test_answers_are_hashable():
 def answers(draw) -> Answers:
     counts = st.integers(0, 1000)
     headcount = Headcount(**{role: draw(counts) for role in keys(ROLES)})
+    regulated = draw(st.booleans())
     text = st.text(max_size=NAME_MAX_LENGTH).map(str.strip)
     pains = draw(st.sets(st.sampled_from(keys(PAIN_POINTS))))
     return Answers(
@@ -309,6 +380,7 @@ def answers(draw) -> Answers:
             industry=draw(text.map(lambda s: s[:INDUSTRY_MAX_LENGTH].strip())),
             employees=draw(st.integers(max(1, headcount.total()), MAX_COUNT)),
             stage=draw(st.sampled_from(keys(STAGES))),
+            regulated=regulated,
         ),
         ai_focus=draw(st.sampled_from(keys(AI_FOCUSES))),
         ml_use_cases=draw(st.integers(0, MAX_COUNT)),
@@ -316,7 +388,8 @@ def answers(draw) -> Answers:
         headcount=headcount,
         dedicated_ml_budget=draw(st.booleans()),
         current_structure=draw(st.sampled_from(keys(CURRENT_STRUCTURES))),
-        full_stack_data_scientists=draw(st.integers(0, MAX_COUNT)),
+        has_ml_lead=draw(st.sampled_from((None, True, False))),
+        full_stack_data_scientists=draw(st.integers(0, headcount.data_scientist)),
         pain_points=tuple(key for key in keys(PAIN_POINTS) if key in pains),
     )
 
@@ -326,27 +399,6 @@ def test_parse_answers_round_trips_to_dict(original):
     assert parse_answers(original.to_dict()) == original
 
 
-@pytest.mark.parametrize(
-    ("stage", "employees", "warned"),
-    [
-        pytest.param("small_startup", 200, False, id="W-STAGE-SMALL-200"),
-        pytest.param("small_startup", 201, True, id="W-STAGE-SMALL-201"),
-        pytest.param("large_startup", 19, True, id="W-STAGE-LARGE-19"),
-        pytest.param("large_startup", 20, False, id="W-STAGE-LARGE-20"),
-        pytest.param("large_startup", 2000, False, id="W-STAGE-LARGE-2000"),
-        pytest.param("large_startup", 2001, True, id="W-STAGE-LARGE-2001"),
-        pytest.param("enterprise", 499, True, id="W-STAGE-ENTERPRISE-499"),
-        pytest.param("enterprise", 500, False, id="W-STAGE-ENTERPRISE-500"),
-    ],
-)
-def test_w_stage_warnings_at_thresholds(stage, employees, warned):
-    warnings = answer_warnings(make_answers(stage=stage, employees=employees))
-    rule = STAGE_WARNING[stage]
-    assert [w.rule for w in warnings] == ([rule] if warned else [])
-    assert all(f"{employees} employees" in w.text for w in warnings)
-    assert all(w.source_label == "house rule" for w in warnings)
-
-
 STAGE_WARNING = {
     "small_startup": "W-STAGE-SMALL",
     "large_startup": "W-STAGE-LARGE",
@@ -354,24 +406,51 @@ STAGE_WARNING = {
 }
 
 
+@pytest.mark.parametrize(
+    ("stage", "employees", "warned"),
+    [
+        pytest.param("small_startup", 1, False, id="W-STAGE-SMALL-1"),
+        pytest.param("small_startup", 999, False, id="W-STAGE-SMALL-999"),
+        pytest.param("small_startup", 1000, True, id="W-STAGE-SMALL-1000"),
+        pytest.param("large_startup", 49, True, id="W-STAGE-LARGE-49"),
+        pytest.param("large_startup", 50, False, id="W-STAGE-LARGE-50"),
+        pytest.param("large_startup", 1_000_000, False, id="W-STAGE-LARGE-no-top"),
+        pytest.param("enterprise", 40, True, id="W-STAGE-ENTERPRISE-40"),
+        pytest.param("enterprise", 199, True, id="W-STAGE-ENTERPRISE-199"),
+        pytest.param("enterprise", 200, False, id="W-STAGE-ENTERPRISE-200"),
+    ],
+)
+def test_w_stage_warnings_at_thresholds(stage, employees, warned):
+    warnings = answer_warnings(make_answers(stage=stage, employees=employees))
+    rule_id = STAGE_WARNING[stage]
+    assert [w.rule for w in warnings] == ([rule_id] if warned else [])
+    for warning in warnings:
+        assert warning.text == render(rule(rule_id).text, employees=employees)
+        assert f"{employees} employees" in warning.text
+        assert warning.source_label == "house rule"
+        assert warning.reads == (
+            ("organization.stage", stage),
+            ("organization.employees", str(employees)),
+        )
+
+
 def test_w_no_use_cases_warns_when_zero():
     (warning,) = answer_warnings(make_answers(ml_use_cases=0))
     assert warning.rule == "W-NO-USE-CASES"
-    assert "No ML use cases were given" in warning.text
+    assert warning.text == rule("W-NO-USE-CASES").text
 
 
 def test_w_no_use_cases_silent_for_one():
     assert answer_warnings(make_answers(ml_use_cases=1)) == ()
 
 
-def test_w_fullstack_over_ds_warns_when_more_full_stack():
+def test_warnings_no_longer_cover_full_stack_over_data_scientists():
+    # An error now (parse_answers), never a warning of the second edition.
     answers = make_answers(full_stack_data_scientists=2, data_scientist=1)
-    (warning,) = answer_warnings(answers)
-    assert warning.rule == "W-FULLSTACK-OVER-DS"
-    assert "full-stack data scientists (2)" in warning.text
-    assert "data-scientist headcount (1)" in warning.text
-
-
-def test_w_fullstack_over_ds_silent_when_equal():
-    answers = make_answers(full_stack_data_scientists=1, data_scientist=1)
     assert answer_warnings(answers) == ()
+
+
+def test_warnings_appear_in_the_advice():
+    answers = make_answers(stage="enterprise", employees=150, ml_use_cases=0)
+    advice = advise(answers)
+    assert [w.rule for w in advice.warnings] == ["W-STAGE-ENTERPRISE", "W-NO-USE-CASES"]

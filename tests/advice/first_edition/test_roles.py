@@ -5,8 +5,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from assessments.advice import ROLES
-from assessments.advice.first_edition import advise, load_rulebook
 from assessments.advice.domain import AI_FOCUSES, STAGES, keys
+from assessments.advice.first_edition import advise, load_rulebook
 
 from ..factories import make_answers
 

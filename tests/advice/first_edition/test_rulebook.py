@@ -7,22 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from assessments.advice.domain import AI_FOCUS_HELP, PAIN_POINT_HELP, STAGE_HELP
+from assessments.advice.expressions import ExpressionError, evaluate, names
+from assessments.advice.facts import facts, render
 from assessments.advice.first_edition import (
     CURRENT_VERSION,
-    RulebookError,
     VERSIONS,
+    RulebookError,
     UnknownRulebook,
     advise,
     load_rulebook,
 )
-from assessments.advice.domain import AI_FOCUS_HELP, PAIN_POINT_HELP, STAGE_HELP
-from assessments.advice.expressions import ExpressionError, evaluate, names
-from assessments.advice.facts import facts, render
 from assessments.advice.first_edition.rulebook import RULEBOOK_DIR
 
 from ..factories import ARTICLE, make_answers
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_load_rulebook_defaults_to_current_version():
@@ -39,7 +39,7 @@ def test_every_shipped_rulebook_loads(version):
 
 
 def test_load_rulebook_unknown_version_refused():
-    with pytest.raises(UnknownRulebook, match="no rulebook '2099.1'"):
+    with pytest.raises(UnknownRulebook, match="2099.1 is not a first-edition rulebook"):
         load_rulebook("2099.1")
 
 
@@ -152,7 +152,7 @@ def test_rule_expressions_and_texts_work_for_every_structure(rule):
 
 
 def test_every_rule_documented_with_its_source():
-    doc = (ROOT / "docs" / "advice-rules.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "advice-rules-first-edition.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^### (\S+) — (article|house)$", doc, re.M))
     assert documented == {rule.id: rule.source for rule in RULES}
 
