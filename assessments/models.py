@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from assessments import questions
 from assessments.advice.domain import (
     INDUSTRY_MAX_LENGTH,
     MAX_COUNT,
@@ -205,15 +206,7 @@ class Assessment(models.Model):
         excluded_fields=[
             "token",
             "sections_saved",
-            "ai_focus",
-            "ml_use_cases",
-            "product_teams",
-            "dedicated_ml_budget",
-            "current_structure",
-            "has_ml_lead",
-            *ROLE_KEYS,
-            "full_stack_data_scientists",
-            "pain_points",
+            *questions.answer_fields("assessment"),
             "largest_gap_role",
             "largest_gap",
             "created_from",
@@ -283,12 +276,7 @@ class Assessment(models.Model):
                     | Q(**{f"{field}__isnull": True}),
                     name=f"assessment_{field}_max",
                 )
-                for field in (
-                    "ml_use_cases",
-                    "product_teams",
-                    *ROLE_KEYS,
-                    "full_stack_data_scientists",
-                )
+                for field in questions.answer_fields("assessment", kind="count")
             ),
         ]
 
