@@ -18,7 +18,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from assessments import exports, services
 from assessments.choices import Status, Structure
-from assessments.flow import answer_rows
+from assessments.flow import answer_rows, saved_values
 from assessments.models import (
     REVIEW_TEXT_MAX_LENGTH,
     Assessment,
@@ -290,7 +290,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="answers")
     def answers_view(self, obj: Assessment) -> str:
-        rows = answer_rows(obj)
+        rows = answer_rows(saved_values(obj))
         return render_to_string("admin/assessments/answers.html", {"answers": rows})
 
     @admin.display(description="advice")

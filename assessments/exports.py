@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils.text import slugify
 
+from assessments import questions
 from assessments.answers_file import assessment_to_answers
 from assessments.models import ROLE_KEYS, Assessment
 from assessments.pdf import cached_report_pdf
@@ -19,33 +20,33 @@ _FORMULA_STARTS = ("=", "+", "-", "@")
 # Control characters that spreadsheets treat as cell or formula separators.
 _SEPARATOR_STARTS = ("\t", "\r")
 
-CSV_COLUMNS = [
-    "organisation",
-    "industry",
-    "employees",
-    "stage",
-    "regulated",
-    "contact_name",
-    "contact_email",
-    "status",
-    "submitted_at",
-    "consultant",
-    "ai_focus",
-    "ml_use_cases",
-    "product_teams",
-    "dedicated_ml_budget",
-    "current_structure",
-    "has_ml_lead",
-    *(f"headcount_{role}" for role in ROLE_KEYS),
-    "full_stack_data_scientists",
-    "pain_points",
-    "rulebook_version",
-    "structure",
-    "alternative",
-    "consultant_structure",
-    *(f"gap_{role}" for role in ROLE_KEYS),
-    "high_risks",
-]
+
+def answer_column(question: questions.Question) -> str:
+    """The CSV column of a question: its answers-file path, flattened
+    (``headcount_data_analyst``), or its field when it is not in the file."""
+    if question.path == "organization.name":
+        return "organisation"  # "name" alone would not say whose
+    if question.path is None:
+        return question.field
+    return question.path.removeprefix("organization.").replace(".", "_")
+
+
+def csv_columns() -> list[str]:
+    """The organisation's answers, the status, the assessment's answers, the
+    advice."""
+    return [
+        *map(answer_column, questions.of_owner("organization")),
+        "status",
+        "submitted_at",
+        "consultant",
+        *map(answer_column, questions.of_owner("assessment")),
+        "rulebook_version",
+        "structure",
+        "alternative",
+        "consultant_structure",
+        *(f"gap_{role}" for role in ROLE_KEYS),
+        "high_risks",
+    ]
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -65,16 +66,20 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
+def _answer_cell(question: questions.Question, owner) -> object:
+    if owner is None:
+        return ""
+    value = getattr(owner, question.field)  # None (e.g. not known): an empty cell
+    return " ".join(value) if question.kind == "choices" else value
+
+
 def _row(assessment: Assessment) -> dict[str, object]:
     org = assessment.organization
     row: dict[str, object] = {
-        "organisation": org.name if org else "",
-        "industry": org.industry if org else "",
-        "employees": org.employees if org else "",
-        "stage": org.stage if org else "",
-        "regulated": org.regulated if org else "",
-        "contact_name": org.contact_name if org else "",
-        "contact_email": org.contact_email if org else "",
+        **{
+            answer_column(q): _answer_cell(q, org)
+            for q in questions.of_owner("organization")
+        },
         "status": assessment.status,
         "submitted_at": assessment.submitted_at.isoformat()
         if assessment.submitted_at
@@ -82,15 +87,10 @@ def _row(assessment: Assessment) -> dict[str, object]:
         "consultant": assessment.assigned_to.get_username()
         if assessment.assigned_to
         else "",
-        "ai_focus": assessment.ai_focus,
-        "ml_use_cases": assessment.ml_use_cases,
-        "product_teams": assessment.product_teams,
-        "dedicated_ml_budget": assessment.dedicated_ml_budget,
-        "current_structure": assessment.current_structure,
-        "has_ml_lead": assessment.has_ml_lead,  # None (not known): an empty cell
-        **{f"headcount_{role}": getattr(assessment, role) for role in ROLE_KEYS},
-        "full_stack_data_scientists": assessment.full_stack_data_scientists,
-        "pain_points": " ".join(assessment.pain_points),
+        **{
+            answer_column(q): _answer_cell(q, assessment)
+            for q in questions.of_owner("assessment")
+        },
         "rulebook_version": assessment.rulebook_version,
         "consultant_structure": assessment.override_structure,
     }
@@ -105,7 +105,7 @@ def _row(assessment: Assessment) -> dict[str, object]:
 
 def assessments_csv(assessments: Iterable[Assessment]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
+    writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="")
     writer.writeheader()
     for assessment in assessments:
         writer.writerow(

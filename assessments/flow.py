@@ -1,14 +1,22 @@
-"""The questionnaire as a list of sections, each knowing its form and fields.
+"""The questionnaire as a list of sections, each knowing its form and questions.
 
-Views walk this list; nothing else hard-codes the order of the questions.
+Views walk this list; the questions of each section, their order and their
+answers-file paths come from ``assessments.questions``.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django import forms
 
 from assessments import forms as questionnaire_forms
+from assessments import questions
 from assessments.models import Assessment
+from assessments.questions import Question
+
+# A question whose section has not been saved yet: shown as no answer, even
+# where the model has a default (False, "none", 0).
+UNANSWERED = object()
 
 
 @dataclass(frozen=True)
@@ -17,13 +25,20 @@ class Section:
     title: str
     intro: str
     form_class: type[forms.ModelForm]
-    # The answers-file path of each form field, to place engine errors.
-    answer_paths: dict[str, str]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return questions.in_section(self.key)
+
+    @property
+    def answer_paths(self) -> dict[str, str]:
+        """The answers-file path of each form field, to place engine errors."""
+        return {q.field: q.path for q in self.questions if q.path is not None}
 
     @property
     def edits_organization(self) -> bool:
-        """This section's form edits the organisation row, not the assessment."""
-        return self.form_class is questionnaire_forms.OrganizationForm
+        """This section's questions are stored on the organisation row."""
+        return all(q.owner == "organization" for q in self.questions)
 
     def form_instance(self, assessment: Assessment):
         return assessment.organization if self.edits_organization else assessment
@@ -31,55 +46,53 @@ class Section:
     def make_form(self, assessment: Assessment, data=None) -> forms.ModelForm:
         extra = {}
         if self.edits_organization:
-            extra["team_total"] = questionnaire_forms.saved_team_total(assessment)
+            extra["headcount"] = questionnaire_forms.saved_headcount(assessment)
         return self.form_class(
             data=data, instance=self.form_instance(assessment), **extra
         )
 
-    def rows(
-        self, assessment: Assessment, *, answers_only: bool = False
-    ) -> list[tuple[str, str]]:
-        """(question, answer) pairs of what is saved, for read-only views.
+    def rows(self, values: Mapping[Question, object]) -> list[tuple[str, str]]:
+        """(question, answer) pairs of this section's questions in ``values``.
 
-        ``answers_only`` leaves out what is not in the answers file (contact).
+        A question left out of ``values`` gets no row; one given as
+        ``UNANSWERED`` reads as no answer.
         """
-        form = self.make_form(assessment)
-        instance = self.form_instance(assessment)
-        rows = []
-        for name, field in form.fields.items():
-            if answers_only and name not in self.answer_paths:
-                continue
-            if isinstance(field, questionnaire_forms.AnswerRadioField):
-                # The option the form ticks: none before the section is saved,
-                # and "Not sure" for a stored null.
-                value = form[name].initial
-            else:
-                value = getattr(instance, name, None) if instance is not None else None
-            rows.append((str(field.label), _display(field, value)))
-        return rows
+        return [
+            (
+                question.label,
+                questions.NO_ANSWER
+                if values[question] is UNANSWERED
+                else question.display(values[question]),
+            )
+            for question in self.questions
+            if question in values
+        ]
 
 
 def answer_rows(
-    assessment: Assessment, *, answers_only: bool = False
+    values: Mapping[Question, object],
 ) -> list[tuple[Section, list[tuple[str, str]]]]:
-    """Every section with its (question, answer) rows, for read-only views."""
-    return [
-        (section, section.rows(assessment, answers_only=answers_only))
-        for section in SECTIONS
-    ]
+    """Every section with its (question, answer) rows, for read-only views.
+
+    ``values`` comes from ``saved_values`` (an assessment, contact included)
+    or ``questions.answers_file_values`` (an answers file, no contact).
+    """
+    return [(section, section.rows(values)) for section in SECTIONS]
 
 
-def _display(field: forms.Field, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        labels = dict(field.choices)
-        return ", ".join(str(labels.get(item, item)) for item in value) or "None"
-    if getattr(field, "choices", None):
-        return str(dict(field.choices).get(value, value))
-    return str(value)
+def saved_values(assessment: Assessment) -> dict[Question, object]:
+    """What is saved for each question; ``UNANSWERED`` before its section is."""
+    owners = {"organization": assessment.organization, "assessment": assessment}
+    values: dict[Question, object] = {}
+    for index, section in enumerate(SECTIONS):
+        saved = index < assessment.sections_saved
+        for question in section.questions:
+            owner = owners[question.owner]
+            if saved and owner is not None:
+                values[question] = getattr(owner, question.field)
+            else:
+                values[question] = UNANSWERED
+    return values
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -89,13 +102,6 @@ SECTIONS: tuple[Section, ...] = (
         intro="Who you are and how big you are. Size and stage shape which team "
         "structures can work for you.",
         form_class=questionnaire_forms.OrganizationForm,
-        answer_paths={
-            "name": "organization.name",
-            "industry": "organization.industry",
-            "employees": "organization.employees",
-            "stage": "organization.stage",
-            "regulated": "organization.regulated",
-        },
     ),
     Section(
         key="goals",
@@ -103,14 +109,6 @@ SECTIONS: tuple[Section, ...] = (
         intro="What machine learning should achieve for you and how much of it "
         "you plan.",
         form_class=questionnaire_forms.GoalsForm,
-        answer_paths={
-            "ai_focus": "ai_focus",
-            "ml_use_cases": "ml_use_cases",
-            "product_teams": "product_teams",
-            "dedicated_ml_budget": "dedicated_ml_budget",
-            "current_structure": "current_structure",
-            "has_ml_lead": "has_ml_lead",
-        },
     ),
     Section(
         key="team",
@@ -120,10 +118,6 @@ SECTIONS: tuple[Section, ...] = (
         "software developers who build or integrate ML features, not your whole "
         "engineering department. 0 is a fine answer.",
         form_class=questionnaire_forms.TeamForm,
-        answer_paths={
-            **{role: f"headcount.{role}" for role in questionnaire_forms.ROLE_KEYS},
-            "full_stack_data_scientists": "full_stack_data_scientists",
-        },
     ),
     Section(
         key="pain-points",
@@ -131,7 +125,6 @@ SECTIONS: tuple[Section, ...] = (
         intro="Problems you already see. They tell us which risks to take most "
         "seriously in your plan.",
         form_class=questionnaire_forms.PainPointsForm,
-        answer_paths={"pain_points": "pain_points"},
     ),
 )
 
@@ -148,18 +141,14 @@ def section_by_key(key: str) -> tuple[int, Section] | None:
 
 def question_for_path(path: str) -> str | None:
     """The label of the question that asks exactly the answers-file field ``path``."""
-    for section in SECTIONS:
-        for name, answer_path in section.answer_paths.items():
-            if answer_path == path:
-                return str(section.form_class.base_fields[name].label)
-    return None
+    question = questions.by_path(path)
+    return question.label if question else None
 
 
 def section_for_path(path: str) -> Section | None:
-    """The section that asks the answers-file field ``path`` (e.g. from an error)."""
-    for section in SECTIONS:
-        if path in section.answer_paths.values() or any(
-            value.startswith(path + ".") for value in section.answer_paths.values()
-        ):
-            return section
+    """The section that asks the answers-file field ``path`` (e.g. from an error),
+    or a field inside it (``headcount`` is asked on the team step)."""
+    for question in questions.answers_file_questions():
+        if question.path == path or question.path.startswith(path + "."):
+            return section_by_key(question.section)[1]
     return None

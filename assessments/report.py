@@ -22,8 +22,8 @@ from assessments.advice import (
     is_first_edition,
     load_rulebook,
 )
-from assessments.answers_file import build_from_answers
 from assessments.flow import Section, answer_rows
+from assessments.questions import answers_file_values
 
 
 def layout_digest(root: Path) -> str:
@@ -125,9 +125,8 @@ class Report:
 
     @cached_property
     def answer_rows(self) -> tuple[tuple[Section, list[tuple[str, str]]], ...]:
-        # Unsaved rows: the command line renders reports without a database.
-        unsaved = build_from_answers(self.answers)[1]
-        return tuple(answer_rows(unsaved, answers_only=True))
+        # From the answers alone: the command line renders without a database.
+        return tuple(answer_rows(answers_file_values(self.answers.to_dict())))
 
     @cached_property
     def chart(self) -> Chart:

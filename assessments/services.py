@@ -5,19 +5,19 @@ Each function takes keyword-only arguments, runs in one transaction and leaves
 the database unchanged when it raises.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.forms import ModelForm
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from assessments.advice import Advice, Answers, advise
 from assessments.answers_file import assessment_answers, build_from_answers
 from assessments.choices import Status
-from assessments.flow import SECTIONS
+from assessments.flow import SECTIONS, section_by_key
 from assessments.models import Assessment, Organization
 
 
@@ -108,25 +108,42 @@ def assessment_start(*, address: str) -> Assessment:
 
 @transaction.atomic
 def assessment_save_section(
-    *, assessment: Assessment, section_index: int, form: ModelForm
+    *, assessment: Assessment, section_key: str, values: Mapping[str, object]
 ) -> None:
-    """Save one valid section form; the assessment must still be a draft."""
+    """Save one section's answers, already cleaned by its form: ``values`` holds
+    every field of the section and nothing else. The assessment must still be
+    a draft.
+    """
+    found = section_by_key(section_key)
+    if found is None:
+        raise ValueError(f"No section {section_key!r}")
+    index, section = found
+    fields = [question.field for question in section.questions]
+    if sorted(values) != sorted(fields):
+        raise ValueError(f"The {section_key} section saves exactly {fields}")
     locked = _lock_draft(assessment)
-    saved = form.save(commit=False)
-    sections_saved = max(locked.sections_saved, section_index + 1)
+    sections_saved = max(locked.sections_saved, index + 1)
     # Only the columns this section owns: another tab may have saved others.
     # No history row: the history is for the consultants' review.
-    if isinstance(saved, Organization):
-        saved.save()
-        locked.organization = saved
-        locked.sections_saved = sections_saved
+    owner = locked
+    if section.edits_organization:
+        owner = locked.organization or Organization()
+    for field, value in values.items():
+        setattr(owner, field, value)
+    # The form has checked the values; this keeps a caller without one honest
+    # (field validators only: the database checks the constraints).
+    others = [f.name for f in type(owner)._meta.concrete_fields if f.name not in fields]
+    owner.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+    locked.sections_saved = sections_saved
+    if owner is locked:
         locked.save_without_historical_record(
-            update_fields=["organization", "sections_saved", "updated_at"]
+            update_fields=[*fields, "sections_saved", "updated_at"]
         )
     else:
-        saved.sections_saved = sections_saved
-        saved.save_without_historical_record(
-            update_fields=[*form.Meta.fields, "sections_saved", "updated_at"]
+        owner.save()
+        locked.organization = owner
+        locked.save_without_historical_record(
+            update_fields=["organization", "sections_saved", "updated_at"]
         )
     assessment.refresh_from_db()
 

@@ -20,6 +20,7 @@ from assessments.flow import (
     STEP_TITLES,
     answer_rows,
     question_for_path,
+    saved_values,
     section_by_key,
     section_for_path,
 )
@@ -123,7 +124,9 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_save_section(
-                assessment=assessment, section_index=index, form=form
+                assessment=assessment,
+                section_key=current.key,
+                values=form.cleaned_data,
             )
         except services.NotADraft:  # submitted from another tab meanwhile
             return redirect(assessment.get_absolute_url())
@@ -177,7 +180,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         "assessments/review.html",
         {
             "assessment": assessment,
-            "answers": answer_rows(assessment),
+            "answers": answer_rows(saved_values(assessment)),
             "errors": errors,
             "warnings": warnings,
             **_progress(len(SECTIONS)),

@@ -256,6 +256,16 @@ def _headcount(r: _Reader, data: Mapping) -> Headcount | None:
     return Headcount(**counts)
 
 
+def headcount_error(total: int, employees: int) -> str | None:
+    """The rule that the six headcounts fit in the company, and its wording:
+    the answers file and both questionnaire steps that set a side use it."""
+    if total <= employees:
+        return None
+    return (
+        f"the six roles add up to {total} people, more than the {employees} employees"
+    )
+
+
 def full_stack_error(data_scientists: int) -> str:
     """The one wording of the rule, for the answers file and the team step."""
     return (
@@ -298,12 +308,13 @@ def parse_answers(data: object, *, first_edition: bool = False) -> Answers:
     if r.present(top, "", "pain_points", required=False):
         values["pain_points"] = r.pain_points(top["pain_points"])
     headcount = _headcount(r, top)
-    if organization and headcount and headcount.total() > organization.employees:
-        r.error(
-            "headcount",
-            f"the six roles add up to {headcount.total()} people, more than the "
-            f"{organization.employees} employees",
-        )
+    total_error = (
+        headcount_error(headcount.total(), organization.employees)
+        if organization and headcount
+        else None
+    )
+    if total_error:
+        r.error("headcount", total_error)
     full_stack = values.get("full_stack_data_scientists")
     if (
         not first_edition

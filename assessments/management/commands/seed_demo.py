@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import questions
 from assessments.admin import CONSULTANTS_GROUP
 from assessments.advice import (
     AI_FOCUSES,
@@ -141,7 +142,27 @@ def _answers(rng: random.Random, index: int) -> dict:
     (answers["has_ml_lead"],) = rng.choices(
         (True, False, None), weights=ML_LEAD_WEIGHTS[stage]
     )
+    # A question added since gets an answer of its kind, after all the above.
+    for question in questions.answers_file_questions():
+        try:
+            questions.value_at(answers, question.path)
+        except KeyError:
+            questions.set_at(answers, question.path, _any_answer(rng, question))
     return answers
+
+
+def _any_answer(rng: random.Random, question: questions.Question) -> object:
+    """A plausible answer to ``question`` from its kind alone."""
+    if question.options:
+        return rng.choice(question.options)[2]
+    if question.kind == "choice":
+        return rng.choice(question.choices)[0]
+    if question.kind == "choices":
+        keys = [key for key, _ in question.choices]
+        return [key for key in keys if rng.random() < 0.25]
+    if question.kind == "count":
+        return rng.randint(0, 10)
+    return ""
 
 
 class Command(BaseCommand):
