@@ -494,7 +494,7 @@ def test_override_with_reason_reaches_client_report_and_pdf(consultant_client, c
     assert f'<dd class="teamadvisor-structure">{ours}</dd>' in page
     # The whole plan is the consultant's: a centralized team's transition.
     transition = page.split('id="transition-title"')[1].split("</section>")[0]
-    assert "From no ml team yet to centralized team." in transition
+    assert "From today's “No ML team yet” to “Centralized team”." in transition
     assert "Your two teams share one data platform." in page
     assert "Call me before hiring." in page
     assert "SECRET-NOTE-42" not in page

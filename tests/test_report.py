@@ -44,7 +44,9 @@ def test_report_shows_every_part_of_the_plan(client):
     assert "<strong>ML work happens in silos.</strong> The plan treats" in _section(
         page, "concerns-title"
     )
-    assert "From centralized team to hybrid" in _section(page, "transition-title")
+    assert "From today's “Centralized team” to “Hybrid" in _section(
+        page, "transition-title"
+    )
     assert "high risk" in _section(page, "risks-title")
     appendix = _section(page, "appendix-title")
     assert "S-LARGE-BALANCED" in appendix and "house rule" in appendix
@@ -57,7 +59,7 @@ def test_report_shows_what_would_change_the_advice(client):
     answers = example("balanced-large-startup")
     assessment = submitted_assessment(**{**answers, "product_teams": 3})
     items = _section(_page(client, assessment), "sensitivity-title")
-    assert "<li>With 2 product teams instead of 3: decentralized squads.</li>" in items
+    assert "<li>With 2 product teams instead of 3: Decentralized squads.</li>" in items
 
 
 def test_report_labels_house_rules_in_the_appendix(client):
