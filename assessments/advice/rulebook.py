@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,20 +21,17 @@ from typing import Any
 from .domain import AI_FOCUSES, CURRENT_STRUCTURES, ROLES, STAGES, STRUCTURES, keys
 from .expressions import Expr, evaluate, names
 from .first_edition import rulebook as first_edition
+from .first_edition.rulebook import (
+    SOURCES,
+    VERSION_PATTERN,
+    RulebookError,
+    UnknownRulebook,
+)
 
 CURRENT_VERSION = "2026.3"
 RULEBOOK_DIR = Path(__file__).resolve().parent / "rulebooks"
-SOURCES = ("article", "house")
-# Year, dot, release number: nothing that could climb out of the directory.
-_VERSION = re.compile(r"\d{4}\.\d{1,3}")
-
-
-class UnknownRulebook(LookupError):
-    """No rulebook with that version exists (or the version string is invalid)."""
-
-
-class RulebookError(ValueError):
-    """A rulebook file is malformed; a bug in the data, not in the answers."""
+# Both editions share the version format, the sources and the errors, so a
+# caller handles a bad or unknown rulebook the same way whichever it is.
 
 
 @dataclass(frozen=True)
@@ -199,7 +195,7 @@ def _check(book: Rulebook) -> None:
 def available_versions(directory: Path | None = None) -> tuple[str, ...]:
     """Every rulebook version on disk, oldest first."""
     folder = directory or RULEBOOK_DIR
-    found = [p.stem for p in folder.glob("*.json") if _VERSION.fullmatch(p.stem)]
+    found = [p.stem for p in folder.glob("*.json") if VERSION_PATTERN.fullmatch(p.stem)]
     return tuple(sorted(found, key=lambda v: tuple(int(n) for n in v.split("."))))
 
 
@@ -232,7 +228,7 @@ def load_rulebook(
     ``directory`` lets tests load rulebooks from elsewhere; the app never sets it.
     """
     version = CURRENT_VERSION if version is None else version
-    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
         raise UnknownRulebook(f"{version!r} is not a rulebook version (e.g. '2026.3')")
     if is_first_edition(version):
         raise UnknownRulebook(f"{version} is a first-edition rulebook")

@@ -23,7 +23,7 @@ CURRENT_VERSION = VERSIONS[-1]
 RULEBOOK_DIR = Path(__file__).resolve().parent.parent / "rulebooks"
 SOURCES = ("article", "house")
 # Year, dot, release number: nothing that could climb out of the directory.
-_VERSION = re.compile(r"\d{4}\.\d{1,3}")
+VERSION_PATTERN = re.compile(r"\d{4}\.\d{1,3}")
 
 
 class UnknownRulebook(LookupError):
@@ -250,7 +250,7 @@ def load_rulebook(
     ``directory`` lets tests load rulebooks from elsewhere; the app never sets it.
     """
     version = CURRENT_VERSION if version is None else version
-    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
         raise UnknownRulebook(f"{version!r} is not a rulebook version (e.g. '2026.1')")
     if directory is None and version not in VERSIONS:
         raise UnknownRulebook(f"{version} is not a first-edition rulebook")
