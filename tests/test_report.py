@@ -171,6 +171,25 @@ def test_assessment_advised_under_2026_1_renders_with_2026_1(client):
     assert "You reported that ML work happens in silos" not in page
 
 
+@pytest.mark.parametrize("version", ["2026.1", "2026.2"])
+def test_first_edition_assessment_keeps_its_layout_and_pdf(client, version):
+    # Advised before the second edition: its own report, no roadmap, and a
+    # consultant's override shown beside TeamAdvisor's plan as it was then.
+    old = submitted_assessment(**example("small-product-startup"))
+    Assessment.objects.filter(pk=old.pk).update(
+        rulebook_version=version,
+        override_structure="centralized",
+        override_reason="One data platform for both teams.",
+    )
+    old = Assessment.objects.get(pk=old.pk)
+    page = _page(client, old)
+    assert f"rulebook {version}" in page
+    assert 'id="roadmap-title"' not in page
+    assert "Your consultant recommends: Centralized team." in page
+    pdf = client.get(reverse("assessments:report_pdf", args=[old.token]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
 def _section_posts(answers: dict) -> dict[str, dict]:
     """The POST data a client would send to give ``answers`` section by section."""
     org = answers["organization"]
