@@ -67,10 +67,20 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
+def report_pdf_html(report: Report) -> str:
+    return render_to_string("assessments/report_pdf.html", {"report": report})
+
+
 def render_report_pdf(report: Report) -> bytes:
-    return html_to_pdf(
-        render_to_string("assessments/report_pdf.html", {"report": report})
-    )
+    return html_to_pdf(report_pdf_html(report))
+
+
+def laid_out_report(report: Report):
+    """The PDF's pages as WeasyPrint lays them out, to check page breaks."""
+    from weasyprint import HTML
+
+    html = report_pdf_html(report)
+    return HTML(string=html, url_fetcher=_fetcher(), base_url=STATIC_SCHEME).render()
 
 
 def cached_report_pdf(report: Report, *, key: str) -> bytes:
