@@ -96,7 +96,8 @@ def _row(assessment: Assessment) -> dict[str, object]:
     }
     if not assessment.is_draft:
         advice = assessment_report(assessment).advice
-        row["structure"] = advice.structure.key
+        # TeamAdvisor's own choice; a consultant's is in consultant_structure.
+        row["structure"] = assessment.recommended_structure
         row["alternative"] = advice.structure.alternative
         row.update({f"gap_{role.key}": role.gap for role in advice.roles})
         row["high_risks"] = " ".join(r.key for r in advice.risks if r.level == "high")

@@ -200,6 +200,8 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the review was last marked done; the client's plan says so.
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
         # Only the review is worth a history; answers are locked once submitted.

@@ -91,6 +91,16 @@ class ConsultantView:
 
 
 @dataclass(frozen=True)
+class Review:
+    """Where the consultants' review of a submitted plan stands."""
+
+    status: str  # "submitted", "in_review" or "reviewed"
+    status_label: str
+    consultant: str  # the assigned consultant's name, or ""
+    reviewed_on: date | None
+
+
+@dataclass(frozen=True)
 class Report:
     """The team plan of ``answers`` under one rulebook version.
 
@@ -103,6 +113,7 @@ class Report:
     advised_on: date | None
     consultant: ConsultantView | None
     costs: dict | None = None  # the consultancy's cost table, if it set one
+    review: Review | None = None  # None outside the app (the command line)
 
     @property
     def organization_name(self) -> str:
@@ -162,7 +173,7 @@ class Report:
     @cached_property
     def revision(self) -> str:
         """Changes with anything a PDF shows: answers, rulebook, consultant's
-        words, layout."""
+        words, the review's state, costs, layout."""
         consultant = self.consultant
         content = {
             "layout": LAYOUT_VERSION,
@@ -170,8 +181,10 @@ class Report:
             "rulebook": self.rulebook_version,
             "consultant": dataclasses.asdict(consultant) if consultant else None,
             "costs": self.costs,
+            "review": dataclasses.asdict(self.review) if self.review else None,
         }
-        encoded = json.dumps(content, sort_keys=True).encode()
+        # default=str: the review's date.
+        encoded = json.dumps(content, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()[:32]
 
     @property
@@ -210,6 +223,7 @@ def build_report(
     advised_on: date | None = None,
     consultant: ConsultantView | None = None,
     costs: dict | None = None,
+    review: Review | None = None,
 ) -> Report:
     if rulebook_version is None:
         # Resolved now, so the revision names the version the advice uses.
@@ -220,4 +234,5 @@ def build_report(
         advised_on=advised_on,
         consultant=consultant,
         costs=costs,
+        review=review,
     )

@@ -1,8 +1,9 @@
 """Reads that several callers share (views, admin, exports)."""
 
 from assessments.answers_file import assessment_answers
+from assessments.choices import Status
 from assessments.models import Assessment
-from assessments.report import ConsultantView, Report, build_report
+from assessments.report import ConsultantView, Report, Review, build_report
 
 
 def consultant_view(assessment: Assessment) -> ConsultantView | None:
@@ -17,6 +18,19 @@ def consultant_view(assessment: Assessment) -> ConsultantView | None:
     )
 
 
+def review_of(assessment: Assessment) -> Review:
+    """Where the consultants' review stands, as the client's plan says it."""
+    consultant = assessment.assigned_to
+    name = (consultant.get_full_name() or consultant.username) if consultant else ""
+    reviewed = assessment.status == Status.REVIEWED and assessment.reviewed_at
+    return Review(
+        status=assessment.status,
+        status_label=assessment.get_status_display(),
+        consultant=name,
+        reviewed_on=assessment.reviewed_at.date() if reviewed else None,
+    )
+
+
 def assessment_report(assessment: Assessment) -> Report:
     """The team plan of a submitted assessment, under its own rulebook version."""
     return build_report(
@@ -24,4 +38,5 @@ def assessment_report(assessment: Assessment) -> Report:
         rulebook_version=assessment.rulebook_version,
         advised_on=assessment.submitted_at.date(),
         consultant=consultant_view(assessment),
+        review=review_of(assessment),
     )

@@ -221,5 +221,9 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
         f.name for f in Assessment._meta.concrete_fields if f.name not in REVIEW_FIELDS
     ]
     assessment.full_clean(exclude=others, validate_unique=False)
+    if assessment.status != Status.REVIEWED:
+        assessment.reviewed_at = None
+    elif stored != Status.REVIEWED:
+        assessment.reviewed_at = timezone.now()
     assessment._history_user = by
-    assessment.save(update_fields=[*REVIEW_FIELDS, "updated_at"])
+    assessment.save(update_fields=[*REVIEW_FIELDS, "reviewed_at", "updated_at"])

@@ -31,7 +31,9 @@ from assessments.selectors import assessment_report
 
 def _get_assessment(token: str) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.select_related("organization"), token=token
+        # The consultant's name goes on the report's first page.
+        Assessment.objects.select_related("organization", "assigned_to"),
+        token=token,
     )
 
 

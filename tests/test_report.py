@@ -228,3 +228,36 @@ def test_examples_get_their_structure_through_the_web_flow(client, name):
     client.post(reverse("assessments:review", args=[assessment.token]))
     page = _page(client, assessment)
     assert f'<dd class="recommended-structure">{label}</dd>' in page
+
+
+def _review_line(client, assessment) -> str:
+    page = _page(client, Assessment.objects.get(pk=assessment.pk))
+    return page.split('<p class="review-status">')[1].split("</p>")[0]
+
+
+def test_first_page_says_where_the_review_stands(client, django_user_model):
+    assessment = submitted_assessment()
+    assert _review_line(client, assessment) == (
+        "<strong>Review:</strong> submitted; a consultant will review it."
+    )
+    alice = django_user_model.objects.create_user(
+        "alice", first_name="Alice", last_name="Martin", is_staff=True
+    )
+    assessment.assigned_to = alice
+    assessment.status = "in_review"
+    services.assessment_save_review(assessment=assessment, by=alice)
+    assert _review_line(client, assessment) == (
+        "<strong>Review:</strong> in review with Alice Martin."
+    )
+    assessment.status = "reviewed"
+    services.assessment_save_review(assessment=assessment, by=alice)
+    assessment.refresh_from_db()
+    day = assessment.reviewed_at
+    assert _review_line(client, assessment) == (
+        f"<strong>Review:</strong> reviewed by Alice Martin on {day.day} {day:%B %Y}."
+    )
+    # Back in review, the date goes: the plan no longer claims a review.
+    assessment.status = "in_review"
+    services.assessment_save_review(assessment=assessment, by=alice)
+    assessment.refresh_from_db()
+    assert assessment.reviewed_at is None
