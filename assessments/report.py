@@ -144,7 +144,10 @@ class Report:
         if self.first_edition:
             return build_chart((r.label, r.current, r.recommended) for r in self.roles)
         # After the plan, never below today: the plan cuts nobody.
-        return build_chart((r.label, r.current, r.current + r.gap) for r in self.roles)
+        return build_chart(
+            ((r.label, r.current, r.current + r.gap) for r in self.roles),
+            per_row=True,
+        )
 
     @property
     def roles(self):
@@ -192,18 +195,28 @@ class Report:
         return f"Team plan for {self.organization_name}"
 
 
-def build_chart(counts) -> Chart:
-    """Bars for (label, today, target) triples."""
+def build_chart(counts, *, per_row: bool = False) -> Chart:
+    """Bars for (label, today, target) triples.
+
+    ``per_row`` scales each role to its own larger number, so 300 developers
+    do not flatten every ML bar: the chart compares today with the plan
+    within a role, and the numbers beside the bars compare across roles.
+    """
     counts = tuple(counts)
     largest = max([1, *(max(current, target) for _, current, target in counts)])
+
+    def width(value: int, current: int, target: int) -> float:
+        scale = max(1, current, target) if per_row else largest
+        return round(value / scale * CHART_BAR_AREA, 1)
+
     rows = tuple(
         ChartRow(
             label=name,
             current=current,
             recommended=target,
             y=CHART_TOP + index * CHART_ROW_HEIGHT,
-            current_width=round(current / largest * CHART_BAR_AREA, 1),
-            recommended_width=round(target / largest * CHART_BAR_AREA, 1),
+            current_width=width(current, current, target),
+            recommended_width=width(target, current, target),
         )
         for index, (name, current, target) in enumerate(counts)
     )

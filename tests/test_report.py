@@ -1,5 +1,6 @@
 """The team plan as a web page: content, versions, queries."""
 
+import dataclasses
 import json
 import shutil
 
@@ -7,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from assessments import services
-from assessments.advice import domain
+from assessments.advice import domain, parse_answers
 from assessments.advice import rulebook as rulebook_module
 from assessments.models import Assessment
+from assessments.report import build_report
 from tests.advice.factories import EXAMPLE_STRUCTURES
 from tests.factories import example, submitted_assessment
 
@@ -261,3 +263,20 @@ def test_first_page_says_where_the_review_stands(client, django_user_model):
     services.assessment_save_review(assessment=assessment, by=alice)
     assessment.refresh_from_db()
     assert assessment.reviewed_at is None
+
+
+def test_chart_scales_each_role_so_no_bar_is_flattened():
+    # 300 developers beside 1 data scientist: the scientist's bar still fills
+    # its row once the plan doubles it.
+    answers = parse_answers(example("small-product-startup"))
+    answers = dataclasses.replace(
+        answers,
+        organization=dataclasses.replace(answers.organization, employees=2000),
+        headcount=dataclasses.replace(answers.headcount, software_developer=300),
+    )
+    rows = {row.label: row for row in build_report(answers).chart.rows}
+    developers, scientists = rows["Software developer"], rows["Data scientist"]
+    assert (developers.current, developers.recommended) == (300, 300)
+    assert developers.current_width == developers.recommended_width == 360
+    assert (scientists.current, scientists.recommended) == (1, 2)
+    assert (scientists.current_width, scientists.recommended_width) == (180, 360)
