@@ -20,17 +20,7 @@ from .domain import (
     label,
 )
 from .facts import facts, reads, render
-from .hiring import (
-    LATER,
-    QUARTERS,
-    Unit,
-    hire_noun,
-    order_units,
-    priorities,
-    schedule,
-    unit_cost,
-    with_seniority,
-)
+from .hiring import LATER, QUARTERS, Group, group_cost, hire_noun, schedule
 from .results import (
     Advice,
     Concern,
@@ -80,12 +70,11 @@ def advise(
     combined = combined_hire(plans, env, book)
     risks = plan_risks(structure, combined, env, book)
     high = {risk.key for risk in risks if risk.level == "high"}
-    units = order_units(plans, combined, high, env, book)
-    ranks = priorities(units)
-    units, paces = schedule(with_seniority(units, plans, book), plans, env, book)
+    plan = schedule(plans, combined, high, env, book)
+    ranks = plan.priorities
 
-    hires = _hires(units, ranks, costs, book)
-    ml_lead = _ml_lead_due(units, structure, env, book)
+    hires = _hires(plan.groups, ranks, costs, book)
+    ml_lead = _ml_lead_due(plan.groups, structure, env, book)
     return Advice(
         rulebook_version=book.version,
         structure=_structure(decision, structure, override, risks, env, book),
@@ -102,7 +91,7 @@ def advise(
         stable_text=book.rule("sensitivity")["stable"],
         costs=_costs(hires, costs),
         warnings=answer_warnings(answers, book),
-        plan_rules=_plan_rules(plans, high, paces, ml_lead, costs, env, book),
+        plan_rules=_plan_rules(plans, high, plan.paces, ml_lead, costs, env, book),
         concerns=tuple(
             Concern(rule["pain"], label(PAIN_POINTS, rule["pain"]), rule["risk"])
             for rule in book.risk_rules
@@ -178,47 +167,41 @@ def _structure(
 
 
 def _hires(
-    units: list[Unit],
+    groups: tuple[Group, ...],
     ranks: Mapping[str, int],
     costs: Mapping[str, object] | None,
     book: Rulebook,
 ) -> tuple[Hire, ...]:
     """One entry per role group, tier, seniority and quarter, by quarter then order."""
-    groups: dict[tuple, list[Unit]] = {}
-    for unit in units:
-        key = (unit.roles, unit.tier, unit.seniority, unit.quarter)
-        groups.setdefault(key, []).append(unit)
-    first = {key: units.index(group[0]) for key, group in groups.items()}
     hires = []
-    for key in sorted(groups, key=lambda k: (k[3], first[k])):
-        roles, tier, seniority, quarter = key
-        count = len(groups[key])
-        cost = unit_cost(groups[key][0], costs)
-        seniority_words = "senior" if seniority == "senior" else "mid-level"
-        people = f"{count} {seniority_words} {hire_noun(roles, count, book)}"
+    for group in groups:
+        seniority_words = "senior" if group.seniority == "senior" else "mid-level"
+        noun = hire_noun(group.roles, group.count, book)
         hires.append(
             Hire(
-                roles=roles,
-                label=hire_noun(roles, 1, book),
-                people=people,
-                count=count,
-                priority=ranks[roles[0]],
-                tier=tier,
-                seniority=seniority,
-                quarter=quarter,
-                cost=None if cost is None else cost * count,
+                roles=group.roles,
+                people=f"{group.count} {seniority_words} {noun}",
+                count=group.count,
+                priority=ranks[group.roles[0]],
+                tier=group.tier,
+                seniority=group.seniority,
+                quarter=group.quarter,
+                cost=group_cost(group, costs),
             )
         )
     return tuple(hires)
 
 
 def _ml_lead_due(
-    units: list[Unit], structure: str, env: Mapping[str, object], book: Rulebook
+    groups: tuple[Group, ...],
+    structure: str,
+    env: Mapping[str, object],
+    book: Rulebook,
 ) -> bool:
     rule = book.rule("roadmap", "ml_lead")
     if env["has_ml_lead"] is not False:
         return False  # they have one, or did not say
-    ml_hires = sum(u.is_ml for u in units if u.quarter in QUARTERS)
+    ml_hires = sum(g.count for g in groups if g.is_ml and g.quarter in QUARTERS)
     return (
         env["ml_staff"] + ml_hires >= rule["team_at_least"]
         or structure in rule["structures"]

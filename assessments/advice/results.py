@@ -81,7 +81,6 @@ class RoleAdvice:
 @dataclass(frozen=True)
 class Hire:
     roles: tuple[str, ...]  # one role, or the combined pair in spec order
-    label: str
     people: str  # "2 mid-level data scientists"
     count: int
     priority: int

@@ -428,7 +428,10 @@ def test_c_combined_lone_person_gets_one_ml_engineer_not_three_roles():
     assert [(h.roles, h.count, h.tier, h.seniority, h.quarter) for h in combined] == [
         (("data_engineer", "mlops_engineer"), 1, "blocking", "senior", 1)
     ]
-    assert combined[0].label == "ML engineer for data pipelines and model deployment"
+    assert (
+        combined[0].people
+        == "1 senior ML engineer for data pipelines and model deployment"
+    )
     roles = roles_of(advice)
     assert roles["data_engineer"].priority == roles["mlops_engineer"].priority == 1
     assert roles["data_scientist"].priority == 2
