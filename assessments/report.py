@@ -166,11 +166,19 @@ class Report:
 
     @cached_property
     def top_actions(self) -> tuple[str, ...]:
-        """Three things to do first: quarter 1's non-hiring actions, then the
-        answers to high risks. (The transition has its own section.)"""
+        """Three things to do first: quarter 1's steps, the answers to high
+        risks, then the first steps of the transition."""
         advice = self.advice
-        actions = list(advice.roadmap[0].steps)
-        actions += [r.mitigation for r in advice.risks if r.level == "high"]
+        steps = advice.roadmap[0].steps
+        actions = list(steps)
+        # A regulated client's governance risk is answered by quarter 1's own
+        # governance step, already listed.
+        actions += [
+            r.mitigation
+            for r in advice.risks
+            if r.level == "high" and not (r.key == "governance" and steps)
+        ]
+        actions += advice.transition.steps
         return tuple(dict.fromkeys(actions))[:3]
 
     @cached_property

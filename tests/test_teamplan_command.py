@@ -133,6 +133,24 @@ def test_override_recomputes_the_whole_plan_for_the_consultants_structure():
     assert "undefined_function" in keys and "responsibility_conflicts" not in keys
 
 
+def test_override_with_teamadvisors_own_choice_is_refused(tmp_path):
+    path = str(EXAMPLES_DIR / "product-enterprise.json")  # hybrid by the table
+    out, pdf = io.StringIO(), tmp_path / "out.pdf"
+    with pytest.raises(CommandError, match="TeamAdvisor's own choice"):
+        call_command(
+            "teamplan",
+            path,
+            "--override",
+            "hybrid",
+            "--reason",
+            "x",
+            "--pdf",
+            str(pdf),
+            stdout=out,
+        )
+    assert out.getvalue() == "" and not pdf.exists()
+
+
 def test_override_without_reason_is_refused():
     path = str(EXAMPLES_DIR / "product-enterprise.json")
     with pytest.raises(CommandError, match="--reason"):

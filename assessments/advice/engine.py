@@ -137,9 +137,10 @@ def _structure(
             "reason": override.reason.strip(),
         }
         rationale.append(Rationale.of(rule, env, **words))
+        # TeamAdvisor's own choice is named beside it, once.
         summary = (
             f"Your consultant recommends {STRUCTURE_WORDS[structure]}, and this "
-            f"plan is built for it. TeamAdvisor's own table suggested {ours}."
+            "plan is built for it."
         )
     else:
         summary = f"We recommend {ours}. {why}"

@@ -117,9 +117,11 @@ def role_advice(
     status_rule = book.rule("status")
     key = plan.status
     if plan.status == "hire" and plan.combined:
-        key = "hire_combined"
+        key = "hire_combined_covered" if plan.covered else "hire_combined"
     elif plan.status == "hire" and plan.covered:
         key = "hire_covered"
+    elif plan.status == "optional" and plan.current:
+        key = "optional_kept"
     numbers = {
         "gap": plan.gap,
         "current": plan.current,

@@ -261,7 +261,7 @@ def test_k_central_overload_text_counts():
     assert step.text == render(
         rule("K-CENTRAL-OVERLOAD").text, use_cases=3, **{"headcount.data_scientist": 1}
     )
-    assert step.text.startswith("3 use cases for 1 data scientist")
+    assert step.text.endswith("you plan 3 use cases with 1 data scientist today.")
 
 
 @pytest.mark.parametrize(

@@ -278,10 +278,12 @@ def test_role_not_required_is_optional_even_with_people():
     advice = advise(make_answers(stage="large_startup", ai_focus="research"))
     analyst = roles_of(advice)["data_analyst"]
     assert (analyst.required, analyst.needed, analyst.current) == (False, 0, 1)
+    # R-STATUS: the one analyst they have is kept, never cut.
     assert (analyst.status, analyst.priority, analyst.status_text) == (
         "optional",
         None,
-        STATUS["optional"],
+        "Not required for your goals; nothing in this plan asks you to change "
+        "the 1 you have.",
     )
 
 

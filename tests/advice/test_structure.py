@@ -185,10 +185,9 @@ def test_s_override_structure_block():
         recommended_words="ML people embedded in your product teams",
         reason="The board wants one team.",
     )
+    # TeamAdvisor's own choice is named once, beside it (recommended_label).
     assert structure.summary == (
-        "Your consultant recommends one central ML team, and this plan is built "
-        "for it. TeamAdvisor's own table suggested ML people embedded in your "
-        "product teams."
+        "Your consultant recommends one central ML team, and this plan is built for it."
     )
 
 

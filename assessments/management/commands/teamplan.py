@@ -69,6 +69,12 @@ class Command(BaseCommand):
             consultant=consultant,
             costs=self._read_costs(costs) if costs else None,
         )
+        ours = report.advice.structure.recommended_by_teamadvisor
+        if override == ours:
+            raise CommandError(
+                f"--override {override} is TeamAdvisor's own choice already: "
+                "leave it out, or choose another structure"
+            )
         # Render everything before writing anything: an error leaves no output.
         pdf_bytes = render_report_pdf(report) if pdf else None
         if format == "json":
