@@ -64,6 +64,8 @@ def show(value: object) -> str:
     """A fact as it appears in texts: JSON-like booleans, lists comma-separated."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return "not known"  # has_ml_lead left unanswered
     if isinstance(value, tuple | list):
         return ", ".join(value) if value else "none"
     return str(value)

@@ -48,11 +48,13 @@ class Rule:
         return self.when is None or bool(evaluate(self.when, env))
 
     def names(self) -> tuple[str, ...]:
+        """The facts the rule reads: its condition's, its formula's, and for a
+        rule the code applies, the ``reads`` it lists."""
         found = names(self.when) if self.when is not None else ()
-        formula = (self.data or {}).get("formula")
+        formula = self.get("formula")
         if formula is not None:
-            found = tuple(dict.fromkeys(names(formula) + found))
-        return found
+            found = names(formula) + found
+        return tuple(dict.fromkeys(found + tuple(self.get("reads", ()))))
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
