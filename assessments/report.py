@@ -22,6 +22,7 @@ from assessments.advice import (
     is_first_edition,
     load_rulebook,
 )
+from assessments.advice.hiring import QUARTERS
 from assessments.flow import Section, answer_rows
 from assessments.questions import answers_file_values
 
@@ -162,7 +163,7 @@ class Report:
     @cached_property
     def first_hires(self) -> tuple:
         """The first three hires of quarters 1-4, by quarter then hiring order."""
-        return tuple(hire for hire in self.advice.hires if hire.quarter < 5)[:3]
+        return tuple(h for h in self.advice.hires if h.quarter in QUARTERS)[:3]
 
     @cached_property
     def top_actions(self) -> tuple[str, ...]:

@@ -27,10 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from .domain import ROLE_NOUNS, ROLES, keys
+from .results import LATER
 from .roles import RolePlan
 from .rulebook import Rulebook
 
-LATER = 5
 QUARTERS = (1, 2, 3, 4)
 # Places 0-3 belong to the blocking tier; growing rounds follow, one slot per
 # role; covered units come after every uncovered one.

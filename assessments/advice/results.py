@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from .facts import Reads, reads, render
 from .rulebook import Rule
 
+# Quarter 5 of the roadmap is "later" (spec section 11).
+LATER = 5
+
 SOURCE_LABELS = {"article": "from the article", "house": "house rule"}
 
 
@@ -100,7 +103,7 @@ class Quarter:
 
     @property
     def is_later(self) -> bool:
-        return self.quarter == 5
+        return self.quarter == LATER
 
 
 @dataclass(frozen=True)

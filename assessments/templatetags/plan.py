@@ -3,6 +3,7 @@
 from django import template
 
 from assessments.advice import Advice, RiskAdvice
+from assessments.advice.hiring import LATER
 
 register = template.Library()
 
@@ -10,7 +11,7 @@ register = template.Library()
 @register.filter
 def quarter_name(quarter: int) -> str:
     """Quarter 1-4 by number; 5 is the roadmap's "later"."""
-    return "Later" if quarter == 5 else f"Quarter {quarter}"
+    return "Later" if quarter == LATER else f"Quarter {quarter}"
 
 
 @register.filter
