@@ -222,7 +222,7 @@ def with_new_question(monkeypatch):
 
 
 @pytest.mark.usefixtures("with_new_question")
-def test_a_new_question_is_excluded_from_history_and_bounded():
+def test_a_new_question_joins_the_lists_models_py_reads():
     # The lists models.py reads for its history exclusions and constraints.
     assert questions.answer_fields("assessment")[-1] == NEW.field
     assert questions.answer_fields("assessment", kind="count")[-1] == NEW.field
