@@ -101,6 +101,7 @@ def test_model_fields_are_questions_or_known_non_answers():
             "created_at",
             "updated_at",
             "submitted_at",
+            "reviewed_at",
         },
     }
     for owner, model in MODELS.items():
