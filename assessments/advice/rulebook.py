@@ -20,8 +20,8 @@ from typing import Any
 
 from .domain import AI_FOCUSES, CURRENT_STRUCTURES, ROLES, STAGES, STRUCTURES, keys
 from .expressions import Expr, evaluate, names
-from .first_edition import rulebook as first_edition
-from .first_edition.rulebook import (
+from .versions import (
+    FIRST_EDITION,
     SOURCES,
     VERSION_PATTERN,
     RulebookError,
@@ -30,8 +30,6 @@ from .first_edition.rulebook import (
 
 CURRENT_VERSION = "2026.3"
 RULEBOOK_DIR = Path(__file__).resolve().parent / "rulebooks"
-# Both editions share the version format, the sources and the errors, so a
-# caller handles a bad or unknown rulebook the same way whichever it is.
 
 
 @dataclass(frozen=True)
@@ -203,7 +201,7 @@ def available_versions(directory: Path | None = None) -> tuple[str, ...]:
 
 def is_first_edition(version: str) -> bool:
     """Whether ``version`` is a first-edition rulebook (2026.1 or 2026.2)."""
-    return version in first_edition.VERSIONS
+    return version in FIRST_EDITION
 
 
 @functools.cache

@@ -10,28 +10,23 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain import AI_FOCUSES, ROLES, STAGES, STRUCTURES, keys
 from ..expressions import Expr, evaluate, names
+from ..versions import (
+    FIRST_EDITION,
+    SOURCES,
+    VERSION_PATTERN,
+    RulebookError,
+    UnknownRulebook,
+)
 
-VERSIONS = ("2026.1", "2026.2")
+VERSIONS = FIRST_EDITION
 CURRENT_VERSION = VERSIONS[-1]
 RULEBOOK_DIR = Path(__file__).resolve().parent.parent / "rulebooks"
-SOURCES = ("article", "house")
-# Year, dot, release number: nothing that could climb out of the directory.
-VERSION_PATTERN = re.compile(r"\d{4}\.\d{1,3}")
-
-
-class UnknownRulebook(LookupError):
-    """No rulebook with that version exists (or the version string is invalid)."""
-
-
-class RulebookError(ValueError):
-    """A rulebook file is malformed; a bug in the data, not in the answers."""
 
 
 @dataclass(frozen=True)
