@@ -90,7 +90,7 @@ def advise(
         sensitivity=sensitivity(answers, decision.structure, book),
         stable_text=book.rule("sensitivity")["stable"],
         costs=_costs(hires, costs),
-        warnings=answer_warnings(answers, book),
+        warnings=_warnings(env, book),
         plan_rules=_plan_rules(plans, high, plan.paces, ml_lead, costs, env, book),
         concerns=tuple(
             Concern(rule["pain"], label(PAIN_POINTS, rule["pain"]), rule["risk"])
@@ -104,8 +104,10 @@ def answer_warnings(
     answers: Answers, rulebook: Rulebook | None = None
 ) -> tuple[Rationale, ...]:
     """Accepted-but-odd answers (spec section 6), each with its rule."""
-    env = facts(answers)
-    book = rulebook or load_rulebook()
+    return _warnings(facts(answers), rulebook or load_rulebook())
+
+
+def _warnings(env: Mapping[str, object], book: Rulebook) -> tuple[Rationale, ...]:
     return tuple(Rationale.of(rule, env) for rule in book.warnings if rule.applies(env))
 
 

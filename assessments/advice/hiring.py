@@ -323,7 +323,7 @@ def group_cost(group: Group, costs: Mapping[str, object] | None) -> int | None:
 
 def hire_noun(roles: tuple[str, ...], count: int, book: Rulebook) -> str:
     if len(roles) > 1:
-        name = book.rule("combined")["label"]
-        return name if count == 1 else f"{name}s"
+        # The combined hire is always one person.
+        return book.rule("combined")["label"]
     one, several = ROLE_NOUNS[roles[0]]
     return one if count == 1 else several
