@@ -24,6 +24,7 @@ from assessments.advice import (
 )
 from assessments.advice.hiring import QUARTERS
 from assessments.flow import Section, answer_rows
+from assessments.org_chart import OrgChart, build_org_chart
 from assessments.questions import answers_file_values
 
 
@@ -149,6 +150,11 @@ class Report:
             ((r.label, r.current, r.current + r.gap) for r in self.roles),
             per_row=True,
         )
+
+    @cached_property
+    def org_chart(self) -> OrgChart:
+        """Second edition only: the first edition's report has no org chart."""
+        return build_org_chart(self.advice, self.answers)
 
     @property
     def roles(self):

@@ -97,6 +97,7 @@ def advise(
             for rule in book.risk_rules
             if rule.get("pain") and rule.applies(env)
         ),
+        ml_lead_due=ml_lead,
     )
 
 

@@ -174,6 +174,8 @@ class Advice:
     # Rules that shaped the plan as a whole (pace, seniority, ...), for the trace.
     plan_rules: tuple[Rationale, ...]
     concerns: tuple[Concern, ...] = ()
+    # Quarter 1 opens by naming or hiring a head of ML (spec section 7).
+    ml_lead_due: bool = False
 
     def risk(self, key: str) -> RiskAdvice:
         return next(risk for risk in self.risks if risk.key == key)
