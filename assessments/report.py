@@ -54,6 +54,7 @@ CHART_BAR_AREA = 360
 CHART_ROW_HEIGHT = 44
 CHART_BAR_HEIGHT = 14
 CHART_TOP = 28
+CHART_BAR_PERCENT = 85  # of the width: room for the number after the bar
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class ChartRow:
     y: int
     current_width: float
     recommended_width: float
+    # The same lengths as shares of the chart's width, for a chart drawn
+    # without a viewBox so its text keeps its size on a phone.
+    current_percent: float
+    recommended_percent: float
 
 
 @dataclass(frozen=True)
@@ -220,9 +225,14 @@ def build_chart(counts, *, per_row: bool = False) -> Chart:
     counts = tuple(counts)
     largest = max([1, *(max(current, target) for _, current, target in counts)])
 
+    def share(value: int, current: int, target: int) -> float:
+        return value / (max(1, current, target) if per_row else largest)
+
     def width(value: int, current: int, target: int) -> float:
-        scale = max(1, current, target) if per_row else largest
-        return round(value / scale * CHART_BAR_AREA, 1)
+        return round(share(value, current, target) * CHART_BAR_AREA, 1)
+
+    def percent(value: int, current: int, target: int) -> float:
+        return round(share(value, current, target) * CHART_BAR_PERCENT, 1)
 
     rows = tuple(
         ChartRow(
@@ -232,6 +242,8 @@ def build_chart(counts, *, per_row: bool = False) -> Chart:
             y=CHART_TOP + index * CHART_ROW_HEIGHT,
             current_width=width(current, current, target),
             recommended_width=width(target, current, target),
+            current_percent=percent(current, current, target),
+            recommended_percent=percent(target, current, target),
         )
         for index, (name, current, target) in enumerate(counts)
     )
