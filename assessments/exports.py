@@ -12,7 +12,7 @@ from assessments import questions
 from assessments.answers_file import assessment_to_answers
 from assessments.models import ROLE_KEYS, Assessment
 from assessments.pdf import cached_report_pdf
-from assessments.selectors import assessment_report
+from assessments.selectors import active_cost_table, assessment_report
 
 # A spreadsheet runs a cell that starts with one of these as a formula, and
 # some skip leading whitespace (spaces, tabs, line breaks) before looking.
@@ -95,7 +95,8 @@ def _row(assessment: Assessment) -> dict[str, object]:
         "consultant_structure": assessment.override_structure,
     }
     if not assessment.is_draft:
-        advice = assessment_report(assessment).advice
+        # The CSV holds no money: no cost table, so no lookup per row.
+        advice = assessment_report(assessment, costs=None).advice
         # TeamAdvisor's own choice; a consultant's is in consultant_structure.
         row["structure"] = assessment.recommended_structure
         row["alternative"] = advice.structure.alternative
@@ -137,11 +138,13 @@ def answers_zip(assessments: Iterable[Assessment]) -> bytes:
 
 def pdfs_zip(assessments: Iterable[Assessment]) -> bytes:
     """The team-plan PDF of each submitted assessment (drafts have none)."""
+    costs = active_cost_table()  # once for the whole export
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for assessment in assessments:
             if assessment.is_draft:
                 continue
-            pdf = cached_report_pdf(assessment_report(assessment), key=assessment.token)
+            report = assessment_report(assessment, costs=costs)
+            pdf = cached_report_pdf(report, key=assessment.token)
             archive.writestr(f"{_file_stem(assessment)}.pdf", pdf)
     return buffer.getvalue()

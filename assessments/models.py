@@ -315,3 +315,59 @@ class Assessment(models.Model):
 
     def headcount(self) -> dict[str, int | None]:
         return {role: getattr(self, role) for role in ROLE_KEYS}
+
+
+class CostAssumptions(models.Model):
+    """The consultancy's yearly cost per role and seniority (advice-spec §7).
+
+    ``table`` is exactly what ``parse_costs`` returns and what ``teamplan
+    --costs`` reads, so the admin and the file share one shape and one
+    validator. Reports use the one active set; with none active, no money
+    appears anywhere. Writes go through ``services.cost_assumptions_save``.
+    """
+
+    currency = models.CharField(max_length=3, help_text="Three letters, e.g. EUR.")
+    # {role: {"senior": int, "mid": int}} for every role, as parse_costs gives it.
+    yearly_cost = models.JSONField()
+    active = models.BooleanField(
+        default=False, help_text="Reports use the active set; at most one is active."
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cost assumptions"
+        verbose_name_plural = "cost assumptions"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=Q(active=True),
+                name="cost_assumptions_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        made = f" of {self.created_at:%Y-%m-%d}" if self.created_at else ""
+        return f"{self.currency} cost assumptions{made}"
+
+    @property
+    def table(self) -> dict[str, object]:
+        """The cost table in the shape of a ``teamplan --costs`` file."""
+        return {"currency": self.currency, "yearly_cost": self.yearly_cost}
+
+    def validate_constraints(self, exclude=None) -> None:
+        # Saving a set as active deactivates the previous one first (see
+        # services.cost_assumptions_save); the database constraint stays the
+        # guard, so forms must not refuse an active set because another is.
+        super().validate_constraints(exclude={*(exclude or ()), "active"})

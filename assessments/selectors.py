@@ -1,8 +1,11 @@
 """Reads that several callers share (views, admin, exports)."""
 
+from typing import Literal
+
+from assessments.advice import is_first_edition
 from assessments.answers_file import assessment_answers
 from assessments.choices import Status
-from assessments.models import Assessment
+from assessments.models import Assessment, CostAssumptions
 from assessments.report import ConsultantView, Report, Review, build_report
 
 
@@ -31,12 +34,39 @@ def review_of(assessment: Assessment) -> Review:
     )
 
 
-def assessment_report(assessment: Assessment) -> Report:
-    """The team plan of a submitted assessment, under its own rulebook version."""
+def active_cost_table() -> dict | None:
+    """The consultancy's active cost table (advice-spec §7), or None: no money.
+
+    Validated by ``parse_costs`` when it was saved; the same shape as a
+    ``teamplan --costs`` file.
+    """
+    active = (
+        CostAssumptions.objects.filter(active=True)
+        .only("currency", "yearly_cost")
+        .first()
+    )
+    return active.table if active else None
+
+
+def assessment_report(
+    assessment: Assessment, *, costs: dict | None | Literal["active"] = "active"
+) -> Report:
+    """The team plan of a submitted assessment, under its own rulebook version.
+
+    Hires are priced with ``costs``: by default the active cost set, looked up
+    here (one query); a caller reporting on many assessments looks it up once
+    and passes it. First-edition plans never show costs, so they take none and
+    their revision, and stored PDF, stay as they were.
+    """
+    if is_first_edition(assessment.rulebook_version):
+        costs = None
+    elif costs == "active":
+        costs = active_cost_table()
     return build_report(
         assessment_answers(assessment),
         rulebook_version=assessment.rulebook_version,
         advised_on=assessment.submitted_at.date(),
         consultant=consultant_view(assessment),
+        costs=costs,
         review=review_of(assessment),
     )

@@ -1,5 +1,6 @@
-"""Every write to an assessment goes through here: views, admin and commands
-(except ``seed_demo``, which bulk-creates demo rows for speed).
+"""Every write to an assessment or to the cost assumptions goes through here:
+views, admin and commands (except ``seed_demo``, which bulk-creates demo rows
+for speed).
 
 Each function takes keyword-only arguments, runs in one transaction and leaves
 the database unchanged when it raises.
@@ -14,11 +15,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from assessments.advice import Advice, Answers, advise
+from assessments.advice import Advice, Answers, advise, parse_costs
 from assessments.answers_file import assessment_answers, build_from_answers
 from assessments.choices import Status
 from assessments.flow import SECTIONS, section_by_key
-from assessments.models import Assessment, Organization
+from assessments.models import Assessment, CostAssumptions, Organization
 
 
 class NotADraft(Exception):
@@ -227,3 +228,68 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
         assessment.reviewed_at = timezone.now()
     assessment._history_user = by
     assessment.save(update_fields=[*REVIEW_FIELDS, "reviewed_at", "updated_at"])
+
+
+# PostgreSQL advisory lock for switching the active cost set: the two-key form,
+# whose key space is apart from the one-key locks of the start limit.
+COST_ASSUMPTIONS_LOCK = (0x7EA3, 1)
+
+
+def _lock_cost_assumptions() -> None:
+    """Serialise changes to which cost set is active, until the transaction ends.
+
+    Locking the active row alone would not do: with no set active there is
+    nothing to lock, and two activations would collide on the unique index.
+    SQLite needs no lock: settings open its transactions IMMEDIATE, so one
+    writer runs at a time. After the lock, each PostgreSQL statement (READ
+    COMMITTED) sees what the previous holder committed.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", list(COST_ASSUMPTIONS_LOCK)
+            )
+
+
+def _deactivate_others(*, keep: CostAssumptions, by) -> None:
+    others = CostAssumptions.objects.select_for_update().filter(active=True)
+    if keep.pk is not None:
+        others = others.exclude(pk=keep.pk)
+    for previous in others:
+        previous.active = False
+        previous._history_user = by  # the history says who replaced it
+        previous.save(update_fields=["active"])
+
+
+@transaction.atomic
+def cost_assumptions_save(*, assumptions: CostAssumptions, by) -> None:
+    """Save a new or edited set of cost assumptions (fields already set).
+
+    Raises ``CostsInvalid`` unless currency and yearly costs make a table that
+    ``teamplan --costs`` would accept. An active set becomes the only active
+    one: the previous one is deactivated in the same transaction.
+    """
+    table = parse_costs(assumptions.table)
+    assumptions.currency = table["currency"]
+    assumptions.yearly_cost = table["yearly_cost"]
+    if assumptions.pk is None:
+        assumptions.created_by = by
+    assumptions.full_clean()
+    _lock_cost_assumptions()
+    if assumptions.active:
+        _deactivate_others(keep=assumptions, by=by)
+    assumptions._history_user = by
+    assumptions.save()
+
+
+@transaction.atomic
+def cost_assumptions_activate(*, assumptions: CostAssumptions, by) -> None:
+    """Make ``assumptions`` the set every report prices its hires with."""
+    _lock_cost_assumptions()
+    locked = CostAssumptions.objects.select_for_update().get(pk=assumptions.pk)
+    if not locked.active:
+        _deactivate_others(keep=locked, by=by)
+        locked.active = True
+        locked._history_user = by
+        locked.save(update_fields=["active"])
+    assumptions.refresh_from_db()

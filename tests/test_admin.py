@@ -158,6 +158,11 @@ def test_consultants_group_has_exactly_the_needed_permissions():
         "change_assessment",
         "view_organization",
         "view_historicalassessment",
+        # Cost assumptions (tests/test_cost_assumptions.py): no delete there.
+        "view_costassumptions",
+        "add_costassumptions",
+        "change_costassumptions",
+        "view_historicalcostassumptions",
     }
 
 

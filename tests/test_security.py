@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assessments import services
-from assessments.models import REVIEW_TEXT_MAX_LENGTH, Assessment
+from assessments.models import REVIEW_TEXT_MAX_LENGTH, Assessment, CostAssumptions
 from assessments.selectors import assessment_report
+from tests.advice.factories import COSTS
 from tests.factories import (
     NOT_FOUND_URL,
     draft_assessment,
@@ -350,6 +351,7 @@ def test_pages_tell_browsers_not_to_leak_the_link(client):
 
 def _client_pages() -> list[str]:
     draft, done = draft_assessment(), submitted_assessment()
+    _active_costs()  # the report shows its costs too
     return [
         reverse("assessments:start"),
         section_url(draft, "organisation"),
@@ -363,6 +365,16 @@ def _client_pages() -> list[str]:
     ]
 
 
+def _active_costs(by=None) -> CostAssumptions:
+    costs = CostAssumptions.objects.filter(active=True).first()
+    if costs is None:
+        costs = CostAssumptions(
+            currency="EUR", yearly_cost=COSTS["yearly_cost"], active=True
+        )
+        services.cost_assumptions_save(assumptions=costs, by=by)
+    return costs
+
+
 def _admin_pages() -> dict[str, tuple[Client, str]]:
     """The consultants' pages, each with a client allowed to open it."""
     assessment = submitted_assessment()
@@ -372,7 +384,29 @@ def _admin_pages() -> dict[str, tuple[Client, str]]:
     admin = Client()
     admin.force_login(staff)
     record = assessment.history.latest("history_id")
+    costs = _active_costs(by=staff)
+    costs_record = costs.history.latest("history_id")
     return {
+        "costs-changelist": (
+            admin,
+            reverse("admin:assessments_costassumptions_changelist"),
+        ),
+        "costs-add": (admin, reverse("admin:assessments_costassumptions_add")),
+        "costs-change": (
+            admin,
+            reverse("admin:assessments_costassumptions_change", args=[costs.pk]),
+        ),
+        "costs-history": (
+            admin,
+            reverse("admin:assessments_costassumptions_history", args=[costs.pk]),
+        ),
+        "costs-history-version": (
+            admin,
+            reverse(
+                "admin:assessments_costassumptions_simple_history",
+                args=[costs.pk, costs_record.history_id],
+            ),
+        ),
         "login": (Client(), reverse("admin:login")),
         "index": (admin, reverse("admin:index")),
         "changelist": (admin, reverse("admin:assessments_assessment_changelist")),
