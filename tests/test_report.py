@@ -281,3 +281,6 @@ def test_chart_scales_each_role_so_no_bar_is_flattened():
     assert developers.current_width == developers.recommended_width == 360
     assert (scientists.current, scientists.recommended) == (1, 2)
     assert (scientists.current_width, scientists.recommended_width) == (180, 360)
+    # The web and PDF chart draws the same lengths as shares of its width.
+    assert (scientists.current_percent, scientists.recommended_percent) == (42.5, 85)
+    assert developers.current_percent == developers.recommended_percent == 85
