@@ -189,3 +189,16 @@ class PainPointsForm(SectionForm):
         chosen = set(self.cleaned_data["pain_points"])
         # Store in a fixed order so the same ticks always give the same answers.
         return [key for key in domain.keys(domain.PAIN_POINTS) if key in chosen]
+
+
+class PrivateLinkForm(forms.Form):
+    """The "send me my private link" form: the address to send it to."""
+
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the e-mail address to send the link to.",
+            "invalid": "Enter an e-mail address in the form name@example.com.",
+        },
+    )

@@ -371,3 +371,31 @@ class CostAssumptions(models.Model):
         # services.cost_assumptions_save); the database constraint stays the
         # guard, so forms must not refuse an active set because another is.
         super().validate_constraints(exclude={*(exclude or ()), "active"})
+
+
+class LinkMailRequest(models.Model):
+    """One "send me my private link" request, kept for an hour to rate-limit
+    them per assessment and per client address. The address the link was
+    sent to is not kept here: only the mail task gets it.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Keyed hash of the client address, as Assessment.created_from.
+    requested_from = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["assessment", "requested_at"], name="link_mail_assessment_idx"
+            ),
+            models.Index(
+                fields=["requested_from", "requested_at"], name="link_mail_address_idx"
+            ),
+            models.Index(fields=["requested_at"], name="link_mail_requested_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link mail for assessment {self.assessment_id} at {self.requested_at}"

@@ -15,11 +15,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from assessments import tasks
 from assessments.advice import Advice, Answers, advise, parse_costs
 from assessments.answers_file import assessment_answers, build_from_answers
 from assessments.choices import Status
 from assessments.flow import SECTIONS, section_by_key
-from assessments.models import Assessment, CostAssumptions, Organization
+from assessments.models import (
+    Assessment,
+    CostAssumptions,
+    LinkMailRequest,
+    Organization,
+)
 
 
 class NotADraft(Exception):
@@ -81,6 +87,17 @@ def _lock_id(key: str) -> int:
     return int.from_bytes(bytes.fromhex(key[:16]), "big", signed=True)
 
 
+def _lock_address(key: str) -> None:
+    """Serialise rate-limited writes from one client address until the
+    transaction ends: a second request from this address waits here and then
+    counts the first one. SQLite needs no lock: settings open its transactions
+    IMMEDIATE, so the whole count-then-create runs under its single write lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
+
+
 def _check_start_limit(address: str) -> str:
     """The address key, once we know this address may start another one.
 
@@ -88,13 +105,7 @@ def _check_start_limit(address: str) -> str:
     creating must not interleave with another start from the same address.
     """
     key = address_key(address)
-    if connection.vendor == "postgresql":
-        # Held until the transaction ends: a second start from this address
-        # waits here and then counts the first one. SQLite needs no lock:
-        # settings open its transactions IMMEDIATE, so the whole count-then-
-        # create runs under its single write lock.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
+    _lock_address(key)
     since = timezone.now() - timedelta(hours=1)
     recent = Assessment.objects.filter(created_from=key, created_at__gte=since)
     if recent.count() >= settings.TEAMADVISOR_STARTS_PER_HOUR:
@@ -160,6 +171,8 @@ def assessment_submit(*, assessment: Assessment) -> None:
     locked.status = Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", *columns, "updated_at"])
+    _enqueue_on_commit(tasks.render_report_pdf, locked.pk)
+    _enqueue_on_commit(tasks.notify_consultants_of_submission, locked.pk)
     assessment.refresh_from_db()
 
 
@@ -228,6 +241,56 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
         assessment.reviewed_at = timezone.now()
     assessment._history_user = by
     assessment.save(update_fields=[*REVIEW_FIELDS, "reviewed_at", "updated_at"])
+    # The plan shows the review (status, consultant, override, comment): its
+    # PDF is rendered again, or found already rendered for this revision.
+    _enqueue_on_commit(tasks.render_report_pdf, assessment.pk)
+    if assessment.status == Status.REVIEWED and stored != Status.REVIEWED:
+        _enqueue_on_commit(tasks.notify_client_of_review, assessment.pk)
+
+
+class TooManyLinkMails(Exception):
+    """This assessment, or this client address, asked for too many link mails
+    in the last hour."""
+
+
+@transaction.atomic
+def private_link_send(*, assessment: Assessment, to: str, address: str) -> None:
+    """Mail the private link of ``assessment`` to ``to``, in the background.
+
+    Rate-limited per assessment and per client address, counted over the last
+    hour; raises ``TooManyLinkMails`` beyond. ``to`` goes to the mail task
+    only: nothing looks assessments up by it, so no mail can reveal another.
+    """
+    key = address_key(address)
+    # Row lock first, then the address: a start takes only the address lock,
+    # so the two never wait on each other in opposite orders.
+    Assessment.objects.select_for_update().only("pk").get(pk=assessment.pk)
+    _lock_address(key)
+    since = timezone.now() - timedelta(hours=1)
+    recent = LinkMailRequest.objects.filter(requested_at__gte=since)
+    if (
+        recent.filter(assessment=assessment).count()
+        >= settings.TEAMADVISOR_LINK_MAILS_PER_HOUR
+        or recent.filter(requested_from=key).count()
+        >= settings.TEAMADVISOR_LINK_MAILS_PER_ADDRESS_PER_HOUR
+    ):
+        raise TooManyLinkMails(assessment.pk)  # never the token: it may reach logs
+    # Older requests count for nothing any more.
+    LinkMailRequest.objects.filter(requested_at__lt=since).delete()
+    LinkMailRequest.objects.create(assessment=assessment, requested_from=key)
+    _enqueue_on_commit(tasks.send_private_link, assessment.pk, to)
+
+
+def _enqueue_on_commit(task, *args) -> None:
+    """Queue ``task(*args)`` once the transaction commits: a worker must never
+    read a row that a rollback takes back. ``robust``: a queue that cannot be
+    reached is logged and never fails the request whose write has committed.
+    """
+
+    def enqueue() -> None:  # a function: Django logs a failure by its name
+        task.enqueue(*args)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 # PostgreSQL advisory lock for switching the active cost set: the two-key form,

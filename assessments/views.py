@@ -24,6 +24,7 @@ from assessments.flow import (
     section_by_key,
     section_for_path,
 )
+from assessments.forms import PrivateLinkForm
 from assessments.models import Assessment
 from assessments.pdf import cached_report_pdf
 from assessments.selectors import assessment_report
@@ -203,3 +204,35 @@ def copy(request: HttpRequest, token: str) -> HttpResponse:
     except services.TooManyStarts:
         return render(request, "assessments/too_many.html", status=429)
     return redirect("assessments:review", new.token)
+
+
+def _step_url(assessment: Assessment, step: str) -> str:
+    """The questionnaire page ``step`` names: a section key, or "review"."""
+    if step == "review":
+        return reverse("assessments:review", args=[assessment.token])
+    if section_by_key(step) is not None:
+        return reverse("assessments:section", args=[assessment.token, step])
+    return _resume_url(assessment)
+
+
+@require_POST
+def send_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The "send me my private link" form posts here. The answer is the same
+    whatever the address: only its form is checked."""
+    assessment = _get_assessment(token)
+    step = request.POST.get("step", "")
+    back = _step_url(assessment, step)
+    form = PrivateLinkForm(request.POST)
+    context = {"assessment": assessment, "link_form": form, "step": step, "back": back}
+    if not form.is_valid():
+        return render(request, "assessments/send_link.html", context, status=400)
+    try:
+        services.private_link_send(
+            assessment=assessment,
+            to=form.cleaned_data["email"],
+            address=client_address(request),
+        )
+    except services.TooManyLinkMails:
+        context["too_many"] = True
+        return render(request, "assessments/send_link.html", context, status=429)
+    return redirect(f"{back}?link=sent#send-link")

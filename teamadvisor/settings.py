@@ -3,7 +3,9 @@
 Variables: DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL,
 DJANGO_MEDIA_ROOT, DJANGO_SECURE_SSL_REDIRECT, DJANGO_HSTS_SECONDS,
 DJANGO_SECURE_COOKIES, TEAMADVISOR_STARTS_PER_HOUR, TEAMADVISOR_PROXY_HOPS,
-DJANGO_AXES_FAILURE_LIMIT. See README.
+DJANGO_AXES_FAILURE_LIMIT, EMAIL_URL, DJANGO_DEFAULT_FROM_EMAIL,
+TEAMADVISOR_SITE_URL, TEAMADVISOR_LINK_MAILS_PER_HOUR,
+TEAMADVISOR_LINK_MAILS_PER_ADDRESS_PER_HOUR. See README.
 """
 
 import os
@@ -12,7 +14,16 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from teamadvisor.env import envbool, envdatabase, envint, envlist, envsecret
+from teamadvisor.env import (
+    envaddress,
+    envbool,
+    envdatabase,
+    envemail,
+    envint,
+    envlist,
+    envsecret,
+    envurl,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +59,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -184,6 +197,53 @@ TEAMADVISOR_STARTS_PER_HOUR = envint("TEAMADVISOR_STARTS_PER_HOUR", 20, minimum=
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 means
 # the app faces clients directly and REMOTE_ADDR is the client's address.
 TEAMADVISOR_PROXY_HOPS = envint("TEAMADVISOR_PROXY_HOPS", 0)
+
+# Background work (PDFs, mail): Django's tasks framework (the django-tasks
+# backport) with its database backend, so SQLite needs no extra server and
+# PostgreSQL takes any number of `manage.py db_worker` processes.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Mail: the console in development (run-dev prints every mail), otherwise
+# EMAIL_URL, or Django's own default: SMTP to a relay on localhost:25.
+_mail = envemail("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail["EMAIL_HOST"]
+EMAIL_PORT = _mail["EMAIL_PORT"]
+EMAIL_HOST_USER = _mail["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _mail["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _mail["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _mail["EMAIL_TIMEOUT"]
+EMAIL_FILE_PATH = _mail["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = envaddress(
+    "DJANGO_DEFAULT_FROM_EMAIL", "TeamAdvisor <webmaster@localhost>"
+)
+# Links in mails are built on this address: mails are sent by a worker,
+# outside any request. By default the first allowed host, over HTTPS.
+if DEBUG:
+    _site_url = "http://127.0.0.1:8000"
+elif not ALLOWED_HOSTS[0].startswith((".", "*")):
+    _site_url = f"https://{ALLOWED_HOSTS[0]}"
+else:
+    _site_url = None  # a wildcard names no site: the variable is required
+TEAMADVISOR_SITE_URL = envurl("TEAMADVISOR_SITE_URL", _site_url)
+# "Send me my private link": mails one assessment may ask for per hour, and
+# mails one client address may ask for per hour (over all its assessments).
+TEAMADVISOR_LINK_MAILS_PER_HOUR = envint(
+    "TEAMADVISOR_LINK_MAILS_PER_HOUR", 5, minimum=1
+)
+TEAMADVISOR_LINK_MAILS_PER_ADDRESS_PER_HOUR = envint(
+    "TEAMADVISOR_LINK_MAILS_PER_ADDRESS_PER_HOUR", 20, minimum=1
+)
+# Seconds to wait before each new attempt at a mail the SMTP server refused
+# for now (4xx) or could not take (connection lost, timeout): five attempts
+# over about two and a half hours, then the task fails for good.
+TEAMADVISOR_MAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
 
 LOGGING = {
     "version": 1,

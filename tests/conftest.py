@@ -4,6 +4,9 @@ import http.server
 import threading
 
 import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+
+from tests.smtp_server import running_smtp_server
 
 
 @pytest.fixture
@@ -72,3 +75,49 @@ def recording_server():
     thread.start()
     yield server.server_address[1], requests
     server.shutdown()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (see tests/smtp_server.py)."""
+    with running_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    """Django's SMTP backend, pointed at ``smtp_server``; yields the server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    return smtp_server
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Tasks go to django-tasks' database backend, as in production. The value
+    runs the ready ones in this process, as ``db_worker --batch`` does.
+
+    Needs ``django_db(transaction=True)``: the worker checks its connection
+    as after each request, which would abandon a test's open transaction.
+    """
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+    def run_ready_tasks() -> None:
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="in-test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    return run_ready_tasks

@@ -28,3 +28,8 @@ STORAGES = {
 # Serve static files from the source folders; tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run at once, in the test's own thread and transaction. Most tests never
+# see them: they are queued on commit, and a test's transaction never commits
+# (django_capture_on_commit_callbacks runs them). Tests of the queue itself
+# switch to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

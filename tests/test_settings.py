@@ -1,6 +1,7 @@
 """Settings read the environment strictly and fail loudly."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,16 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from teamadvisor.env import envbool, envdatabase, envint, envlist, envsecret
+from teamadvisor.env import (
+    envaddress,
+    envbool,
+    envdatabase,
+    envemail,
+    envint,
+    envlist,
+    envsecret,
+    envurl,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -160,3 +170,163 @@ def test_database_url_selects_postgresql():
         check=True,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+# Mail ------------------------------------------------------------------
+
+
+def test_envemail_reads_a_submission_url_with_its_password(monkeypatch):
+    monkeypatch.setenv("X_MAIL", "submission://ada%40example.com:p%40ss@mx.example.com")
+    config = envemail("X_MAIL", "console:")
+    assert {key: config[key] for key in sorted(config)} == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_FILE_PATH": "",
+        "EMAIL_HOST": "mx.example.com",
+        "EMAIL_HOST_PASSWORD": "p@ss",
+        "EMAIL_HOST_USER": "ada@example.com",
+        "EMAIL_PORT": 587,
+        "EMAIL_TIMEOUT": 30,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_USE_TLS": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "tls", "ssl", "timeout"),
+    [
+        ("", False, False, 30),
+        ("?tls=1", True, False, 30),
+        ("?ssl=yes&timeout=10", False, True, 10),
+        ("?tls=off", False, False, 30),
+    ],
+)
+def test_envemail_reads_tls_ssl_and_timeout(monkeypatch, query, tls, ssl, timeout):
+    monkeypatch.setenv("X_MAIL", f"smtp://mx.example.com:2525{query}")
+    config = envemail("X_MAIL", "console:")
+    assert (config["EMAIL_PORT"], config["EMAIL_USE_TLS"]) == (2525, tls)
+    assert (config["EMAIL_USE_SSL"], config["EMAIL_TIMEOUT"]) == (ssl, timeout)
+
+
+def test_envemail_defaults_when_unset(monkeypatch):
+    monkeypatch.delenv("X_MAIL", raising=False)
+    config = envemail("X_MAIL", "console:")
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("", "X_MAIL is set but empty"),
+        ("mx.example.com", "X_MAIL must be a URL starting with one of smtp:"),
+        ("gmail://u:p@mx", "X_MAIL must be a URL starting with one of smtp:"),
+        ("smtp://u:p@mx:port", "X_MAIL is not a valid e-mail URL"),
+        ("smtp://u:p@mx?timeout=soon", "X_MAIL is not a valid e-mail URL"),
+        ("smtp://u:p@mx?timeout=0", "X_MAIL: timeout must be at least 1 second"),
+        ("smtp://u:p@mx?tls=maybe", "X_MAIL: tls must be one of"),
+        ("smtp://u:p@mx?starttls=1", "X_MAIL: unknown option 'starttls'"),
+        ("smtp://u:p@mx?tls=1&tls=0", "X_MAIL gives 'tls' more than once"),
+        ("smtp://u:p@mx?ssl=1&tls=1", "X_MAIL: choose ssl or tls, not both"),
+        ("smtp://u:p@mx?tls", "X_MAIL has a malformed query string"),
+        ("file:", "X_MAIL names no folder for file: mail"),
+    ],
+)
+def test_malformed_email_url_fails_loudly_without_the_password(
+    monkeypatch, url, message
+):
+    monkeypatch.setenv("X_MAIL", url)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)) as error:
+        envemail("X_MAIL", "console:")
+    assert ":p@" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "value", ["advice@example.com", "TeamAdvisor <advice@example.com>"]
+)
+def test_envaddress_takes_an_address_with_or_without_a_name(monkeypatch, value):
+    monkeypatch.setenv("X_FROM", value)
+    assert envaddress("X_FROM", "x@example.com") == value
+
+
+@pytest.mark.parametrize(
+    "value", ["advice", "a@example.com, b@example.com", "<>", "a@example.com\nBcc: x"]
+)
+def test_envaddress_refuses_anything_but_one_address(monkeypatch, value):
+    monkeypatch.setenv("X_FROM", value)
+    with pytest.raises(ImproperlyConfigured, match="X_FROM must be an e-mail address"):
+        envaddress("X_FROM", "x@example.com")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://advice.example.com", "https://advice.example.com"),
+        ("https://advice.example.com/", "https://advice.example.com"),
+        ("http://127.0.0.1:8001", "http://127.0.0.1:8001"),
+    ],
+)
+def test_envurl_reads_a_site_address(monkeypatch, value, expected):
+    monkeypatch.setenv("X_SITE", value)
+    assert envurl("X_SITE", None) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["advice.example.com", "ftp://advice.example.com", "https://a.example/x"]
+)
+def test_envurl_refuses_anything_but_a_site_address(monkeypatch, value):
+    monkeypatch.setenv("X_SITE", value)
+    with pytest.raises(ImproperlyConfigured, match="X_SITE must be a site address"):
+        envurl("X_SITE", None)
+
+
+def test_malformed_email_settings_stop_start_up_naming_the_variable():
+    for name, value in [
+        ("EMAIL_URL", "smtp://u:p@mx:25?tls=maybe"),
+        ("DJANGO_DEFAULT_FROM_EMAIL", "advice"),
+        ("TEAMADVISOR_SITE_URL", "advice.example.com"),
+    ]:
+        result = _import_settings(DJANGO_DEBUG="1", **{name: value})
+        assert result.returncode != 0
+        assert f"ImproperlyConfigured: {name}" in result.stderr
+
+
+def _mail_settings(**env: str) -> str:
+    code = (
+        "from teamadvisor import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.TEAMADVISOR_SITE_URL)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("EMAIL_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_development_prints_mail_to_the_console():
+    assert _mail_settings(DJANGO_DEBUG="1") == (
+        "django.core.mail.backends.console.EmailBackend localhost 25 "
+        "http://127.0.0.1:8000"
+    )
+
+
+def test_production_sends_to_the_local_relay_and_links_to_the_first_host():
+    assert _mail_settings(
+        DJANGO_SECRET_KEY="a-real-secret-for-this-test",
+        DJANGO_ALLOWED_HOSTS="advice.example.com,www.advice.example.com",
+    ) == (
+        "django.core.mail.backends.smtp.EmailBackend localhost 25 "
+        "https://advice.example.com"
+    )
+
+
+def test_a_wildcard_host_needs_the_site_address_spelled_out():
+    result = _import_settings(
+        DJANGO_SECRET_KEY="a-real-secret-for-this-test", DJANGO_ALLOWED_HOSTS="*"
+    )
+    assert result.returncode != 0
+    assert "TEAMADVISOR_SITE_URL must be set" in result.stderr

@@ -1,0 +1,120 @@
+"""Background work: Django's tasks framework (the django-tasks backport), run by
+``manage.py db_worker`` from the database queue.
+
+Tasks take ids, not objects: they run later, maybe on another machine, and
+read the rows as they are then. Each may run more than once (a retried mail,
+a task re-queued after its worker died, see ``assessments.task_queue``), so
+each is safe to repeat: a PDF is rendered once per revision, and a mail sent
+twice is a nuisance, not a harm.
+
+Mail is retried when the failure may pass (a 4xx reply, a lost connection,
+a timeout): each attempt that fails is recorded as failed, with its error,
+and queues the next one ``TEAMADVISOR_MAIL_RETRY_DELAYS`` later; after the
+last one the mail fails for good. A 5xx reply (no such mailbox) is final.
+"""
+
+import smtplib
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import Task
+
+from assessments import mail
+from assessments.choices import Status
+from assessments.models import Assessment
+from assessments.pdf import cached_report_pdf
+from assessments.selectors import assessment_report
+
+# A mail waits behind no PDF: the client who asked for a link is waiting.
+MAIL_PRIORITY = 10
+
+
+class MailRetryScheduled(Exception):
+    """This attempt failed; a later one is queued. Its cause is the SMTP error."""
+
+
+def _assessment(assessment_id: int) -> Assessment | None:
+    return (
+        Assessment.objects.select_related("organization", "assigned_to")
+        .filter(pk=assessment_id)
+        .first()
+    )
+
+
+@task()
+def render_report_pdf(assessment_id: int) -> str:
+    """Render the team plan's PDF into storage, so the first download is cached.
+
+    Returns the report revision rendered.
+    """
+    assessment = _assessment(assessment_id)
+    if assessment is None or assessment.is_draft:
+        return "nothing to render"
+    report = assessment_report(assessment)
+    cached_report_pdf(report, key=assessment.token)
+    return report.revision
+
+
+@task(priority=MAIL_PRIORITY)
+def send_private_link(assessment_id: int, to: str, attempt: int = 1) -> str:
+    assessment = _assessment(assessment_id)
+    if assessment is None:
+        return "no such assessment"
+    message = mail.private_link(assessment, to=to)
+    return _deliver(message, send_private_link, [assessment_id, to], attempt)
+
+
+@task(priority=MAIL_PRIORITY)
+def notify_consultants_of_submission(assessment_id: int, attempt: int = 1) -> str:
+    assessment = _assessment(assessment_id)
+    if assessment is None:
+        return "no such assessment"
+    to = mail.consultant_addresses()
+    if not to:
+        return "no consultant has an e-mail address"
+    message = mail.submission_notice(assessment, to=to)
+    return _deliver(message, notify_consultants_of_submission, [assessment_id], attempt)
+
+
+@task(priority=MAIL_PRIORITY)
+def notify_client_of_review(assessment_id: int, attempt: int = 1) -> str:
+    assessment = _assessment(assessment_id)
+    if assessment is None or assessment.status != Status.REVIEWED:
+        # Back in review before the mail went out: the client is told next time.
+        return "not reviewed"
+    if not assessment.organization.contact_email:
+        return "no contact address"
+    message = mail.review_done(assessment)
+    return _deliver(message, notify_client_of_review, [assessment_id], attempt)
+
+
+def _deliver(message: EmailMessage, again: Task, args: Sequence, attempt: int) -> str:
+    """Send ``message``; if that fails for now, queue ``again(*args)`` for later."""
+    try:
+        message.send()
+    except OSError as error:  # smtplib's errors, refused connections, timeouts
+        delays = settings.TEAMADVISOR_MAIL_RETRY_DELAYS
+        if not is_temporary(error) or attempt > len(delays):
+            raise
+        delay = timedelta(seconds=delays[attempt - 1])
+        if again.get_backend().supports_defer:
+            again = again.using(run_after=timezone.now() + delay)
+        again.enqueue(*args, attempt=attempt + 1)
+        raise MailRetryScheduled(
+            f"attempt {attempt} of {len(delays) + 1} failed; the next one is "
+            f"queued to run in {delay}"
+        ) from error
+    return f"sent to {len(message.recipients())} recipient(s)"
+
+
+def is_temporary(error: OSError) -> bool:
+    """A failure that may pass: a 4xx reply, or no reply at all."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return True
