@@ -166,8 +166,7 @@ def test_active_set_prices_the_roadmap_in_its_currency(client):
     page = client.get(assessment.get_absolute_url()).content.decode()
     roadmap = _section(page, "roadmap-title")
     assert _paragraph(roadmap, "costs-note") == (
-        "Yearly costs use your consultancy's cost assumptions (XTS), "
-        "not TeamAdvisor's."
+        "Yearly costs use your consultancy's cost assumptions (XTS), not TeamAdvisor's."
     )
     total = _paragraph(roadmap, "costs-total")
     assert total.startswith(f"Quarters 1 to 4 add {expected.costs.total:,} XTS a year")
