@@ -150,9 +150,14 @@ class Report:
     def chart(self) -> Chart:
         if self.first_edition:
             return build_chart((r.label, r.current, r.recommended) for r in self.roles)
-        # After the plan, never below today: the plan cuts nobody.
+        # After the plan, never below today: the plan cuts nobody. A role with
+        # nobody today or after the plan has no bars to draw; the table lists it.
         return build_chart(
-            ((r.label, r.current, r.current + r.gap) for r in self.roles),
+            (
+                (r.label, r.current, r.current + r.gap)
+                for r in self.roles
+                if r.current + r.gap
+            ),
             per_row=True,
         )
 

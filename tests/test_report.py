@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,8 @@ from tests.advice.factories import EXAMPLE_STRUCTURES
 from tests.factories import example, submitted_assessment
 
 pytestmark = pytest.mark.django_db
+
+ORGANIZATIONS = Path(__file__).resolve().parent / "advice" / "organizations"
 
 
 def _page(client, assessment) -> str:
@@ -284,3 +287,14 @@ def test_chart_scales_each_role_so_no_bar_is_flattened():
     # The web and PDF chart draws the same lengths as shares of its width.
     assert (scientists.current_percent, scientists.recommended_percent) == (42.5, 85)
     assert developers.current_percent == developers.recommended_percent == 85
+
+
+def test_chart_leaves_out_roles_with_nobody_today_or_after_the_plan():
+    answers = parse_answers(
+        json.loads((ORGANIZATIONS / "one-person-ml.json").read_text())
+    )
+    report = build_report(answers)
+    empty = {r.label for r in report.roles if r.current + r.gap == 0}
+    assert empty, "the fixture must have a role with nobody"
+    drawn = {row.label for row in report.chart.rows}
+    assert drawn == {r.label for r in report.roles} - empty
