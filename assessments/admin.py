@@ -7,9 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -21,12 +28,13 @@ from assessments import exports, services
 from assessments.advice import CostsInvalid, parse_costs
 from assessments.advice.costs import MAX_COST, SENIORITIES
 from assessments.advice.domain import ROLES
-from assessments.choices import Status, Structure
+from assessments.choices import ExportStatus, Status, Structure
 from assessments.flow import answer_rows, saved_values
 from assessments.models import (
     REVIEW_TEXT_MAX_LENGTH,
     Assessment,
     CostAssumptions,
+    ExportJob,
     Organization,
     effective_structure,
 )
@@ -39,9 +47,6 @@ admin.site.index_title = "Client assessments"
 CONSULTANTS_GROUP = "Consultants"
 DRAFT_READONLY = ["status", "override_structure", "override_reason", "client_comment"]
 ESTIMATE_ABOVE = 10_000
-# Rendering PDFs happens inside the request; keep one export well under a
-# worker timeout.
-MAX_PDF_EXPORT = 200
 
 
 class EstimatedCountPaginator(Paginator):
@@ -358,19 +363,31 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
             return None
         return self._download(exports.answers_zip(submitted), "application/zip", "zip")
 
-    @admin.action(description="Download team-plan PDFs (ZIP)", permissions=["view"])
+    @admin.action(
+        description="Export team-plan PDFs (ZIP, built in the background)",
+        permissions=["view"],
+    )
     def export_pdfs(self, request, queryset):
-        if queryset.exclude(status=Status.DRAFT).count() > MAX_PDF_EXPORT:
+        # Rendering takes about a second a PDF: a task does it, and the
+        # consultant follows it on the export's page.
+        try:
+            job = services.export_job_start(author=request.user, assessments=queryset)
+        except services.NothingToExport:
+            self.message_user(
+                request, "Drafts have no team plan yet.", level=messages.WARNING
+            )
+            return None
+        except services.ExportTooLarge:
             self.message_user(
                 request,
-                f"Select at most {MAX_PDF_EXPORT} submitted assessments per export.",
+                f"Select at most {services.MAX_PDF_EXPORT:,} submitted assessments "
+                "per export.",
                 level=messages.WARNING,
             )
             return None
-        submitted = self._submitted_only(request, queryset, "team plan")
-        if submitted is None:
-            return None
-        return self._download(exports.pdfs_zip(submitted), "application/zip", "zip")
+        return HttpResponseRedirect(
+            reverse("admin:assessments_exportjob_change", args=[job.pk])
+        )
 
     def _submitted_only(self, request, queryset, noun: str) -> QuerySet | None:
         """The submitted assessments selected; warns about the drafts left out."""
@@ -404,6 +421,110 @@ class OrganizationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # Organisation details are the client's answers: nobody edits them here.
         return False
+
+
+# Bulk PDF exports ---------------------------------------------------------
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """The PDF exports a consultant started: progress, then the ZIP. Each
+    consultant sees only their own, superusers included; nobody edits them.
+    """
+
+    list_display = ["__str__", "status", "progress", "result"]
+    list_display_links = ["__str__"]
+    fields = ["status", "progress", "result", "created_at", "finished_at"]
+    readonly_fields = fields
+    list_per_page = 50
+
+    class Media:
+        # Reloads the page while an export runs; the "Refresh" link does
+        # the same without JavaScript.
+        js = ["js/export_job.js"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(author=request.user)
+
+    # Whoever may export (view assessments) may follow their own exports.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("assessments.view_assessment")
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("assessments.view_assessment")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # kept for a week, then deleted (see tasks.EXPORT_KEPT_FOR)
+
+    def get_urls(self):
+        download = path(
+            "<int:job_id>/download/",
+            self.admin_site.admin_view(self.download_view),
+            name="assessments_exportjob_download",
+        )
+        return [download, *super().get_urls()]
+
+    def download_view(self, request: HttpRequest, job_id: int) -> FileResponse:
+        """The ZIP, to its author only (anyone else: 404). ``admin_view``
+        makes it staff-only and marks it ``Cache-Control: private, no-store``.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(self.get_queryset(request), pk=job_id)
+        if job.status != ExportStatus.DONE or not job.zip_file:
+            raise Http404("This export has no ZIP yet.")
+        return FileResponse(
+            job.zip_file.open("rb"),
+            as_attachment=True,
+            filename=f"team-plans-{job.created_at:%Y%m%d-%H%M%S}.zip",
+            content_type="application/zip",
+        )
+
+    @admin.display(description="progress")
+    def progress(self, job: ExportJob) -> str:
+        running = job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+        bar = format_html(
+            '<progress value="{}" max="{}"{}>{} of {}</progress> {} of {} PDFs',
+            job.done,
+            job.total,
+            " data-export-running" if running else "",
+            job.done,
+            job.total,
+            job.done,
+            job.total,
+        )
+        if not running:
+            return bar
+        url = reverse("admin:assessments_exportjob_change", args=[job.pk])
+        return format_html('{} · <a href="{}">Refresh</a>', bar, url)
+
+    @admin.display(description="result")
+    def result(self, job: ExportJob) -> str:
+        drafts = job.skipped_drafts
+        skipped = (
+            f" Skipped {drafts} draft{'' if drafts == 1 else 's'}: "
+            "a draft has no team plan until the client submits it."
+            if drafts
+            else ""
+        )
+        if job.status == ExportStatus.DONE:
+            url = reverse("admin:assessments_exportjob_download", args=[job.pk])
+            return format_html(
+                '<a href="{}" download>Download the ZIP</a> ({} PDF{}).{}',
+                url,
+                job.done,
+                "" if job.done == 1 else "s",
+                skipped,
+            )
+        if job.status == ExportStatus.FAILED:
+            return f"The export failed: {job.error}"
+        return "Not ready yet."
 
 
 # Cost assumptions ---------------------------------------------------------

@@ -27,3 +27,10 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     IN_REVIEW = "in_review", "In review"
     REVIEWED = "reviewed", "Reviewed"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"

@@ -4,7 +4,8 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
 
 from django.utils.text import slugify
 
@@ -124,7 +125,7 @@ def _file_stem(assessment: Assessment) -> str:
 def answers_zip(assessments: Iterable[Assessment]) -> bytes:
     """One answers file (advice-spec §6) per submitted assessment, for ``teamplan``.
 
-    Drafts are left out, as in ``pdfs_zip``.
+    Drafts are left out, as in ``write_pdfs_zip``.
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -136,15 +137,28 @@ def answers_zip(assessments: Iterable[Assessment]) -> bytes:
     return buffer.getvalue()
 
 
-def pdfs_zip(assessments: Iterable[Assessment]) -> bytes:
-    """The team-plan PDF of each submitted assessment (drafts have none)."""
+def write_pdfs_zip(
+    assessments: Iterable[Assessment],
+    file: BinaryIO,
+    *,
+    progress: Callable[[int], None] = lambda done: None,
+) -> int:
+    """Write the team-plan PDF of each submitted assessment (drafts have none)
+    into a ZIP in ``file``; call ``progress`` with the count after each one.
+
+    A PDF stored at submit or by an earlier download is read, not rendered
+    again (``cached_report_pdf``). Returns the number of PDFs written.
+    """
     costs = active_cost_table()  # once for the whole export
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+    written = 0
+    # Stored, not deflated: a PDF is compressed already.
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
         for assessment in assessments:
             if assessment.is_draft:
                 continue
             report = assessment_report(assessment, costs=costs)
             pdf = cached_report_pdf(report, key=assessment.token)
             archive.writestr(f"{_file_stem(assessment)}.pdf", pdf)
-    return buffer.getvalue()
+            written += 1
+            progress(written)
+    return written

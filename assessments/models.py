@@ -19,6 +19,7 @@ from assessments.advice.domain import (
 from assessments.choices import (
     AiFocus,
     CurrentStructure,
+    ExportStatus,
     Role,
     Stage,
     Status,
@@ -399,3 +400,45 @@ class LinkMailRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Link mail for assessment {self.assessment_id} at {self.requested_at}"
+
+
+class ExportJob(models.Model):
+    """A bulk export of team-plan PDFs into one ZIP, built by a background task
+    (``tasks.build_pdf_export``). Only its author sees it or downloads it.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The submitted assessments selected, read when the task runs.
+    assessment_ids = models.JSONField(default=list, editable=False)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    skipped_drafts = models.PositiveIntegerField(default=0)
+    # In default storage under a random folder; served only by the admin's
+    # download view, to the author.
+    zip_file = models.FileField(max_length=255, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by each progress update: a running job that stays still has stalled.
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["author", "created_at"], name="export_job_author_idx"),
+            models.Index(fields=["created_at"], name="export_job_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_choices("status", ExportStatus, blank=False),
+                name="export_job_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF export {self.pk} of {self.created_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -23,6 +24,7 @@ from assessments.flow import SECTIONS, section_by_key
 from assessments.models import (
     Assessment,
     CostAssumptions,
+    ExportJob,
     LinkMailRequest,
     Organization,
 )
@@ -356,3 +358,44 @@ def cost_assumptions_activate(*, assumptions: CostAssumptions, by) -> None:
         locked._history_user = by
         locked.save(update_fields=["active"])
     assumptions.refresh_from_db()
+
+
+# Bulk PDF exports --------------------------------------------------------
+
+# One worker writes about one PDF a second when none is stored yet: a larger
+# export would hold a worker, and the mails behind it, for too long.
+MAX_PDF_EXPORT = 1000
+
+
+class NothingToExport(Exception):
+    """Only drafts were selected: a draft has no team plan yet."""
+
+
+class ExportTooLarge(Exception):
+    """More submitted assessments were selected than one export takes."""
+
+
+@transaction.atomic
+def export_job_start(*, author, assessments: QuerySet[Assessment]) -> ExportJob:
+    """Record an export of the team plans of the submitted ``assessments`` and
+    queue its task once the transaction commits; drafts are counted, not
+    exported. Two queries whatever the selection's size, then the insert.
+    """
+    assessments = assessments.order_by()
+    counts = assessments.aggregate(
+        drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+        submitted=Count("pk", filter=~Q(status=Status.DRAFT)),
+    )
+    if not counts["submitted"]:
+        raise NothingToExport
+    if counts["submitted"] > MAX_PDF_EXPORT:
+        raise ExportTooLarge(counts["submitted"])
+    submitted = assessments.exclude(status=Status.DRAFT).order_by("pk")
+    job = ExportJob.objects.create(
+        author=author,
+        assessment_ids=list(submitted.values_list("pk", flat=True)),
+        total=counts["submitted"],
+        skipped_drafts=counts["drafts"],
+    )
+    _enqueue_on_commit(tasks.build_pdf_export, job.pk)
+    return job

@@ -13,19 +13,25 @@ and queues the next one ``TEAMADVISOR_MAIL_RETRY_DELAYS`` later; after the
 last one the mail fails for good. A 5xx reply (no such mailbox) is final.
 """
 
+import contextlib
+import secrets
 import smtplib
+import tempfile
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
-from assessments import mail
-from assessments.choices import Status
-from assessments.models import Assessment
+from assessments import exports, mail
+from assessments.choices import ExportStatus, Status
+from assessments.models import Assessment, ExportJob
 from assessments.pdf import cached_report_pdf
 from assessments.selectors import assessment_report
 
@@ -109,6 +115,100 @@ def _deliver(message: EmailMessage, again: Task, args: Sequence, attempt: int) -
             f"queued to run in {delay}"
         ) from error
     return f"sent to {len(message.recipients())} recipient(s)"
+
+
+# Bulk PDF exports: progress is written after this many PDFs, or after a
+# second, whichever comes first; each write is its own small transaction.
+EXPORT_PROGRESS_EVERY = 10
+EXPORT_PROGRESS_SECONDS = 1.0
+# Assessments read per query while exporting.
+EXPORT_CHUNK = 100
+# An export and its ZIP are deleted when a later export starts this much later.
+EXPORT_KEPT_FOR = timedelta(days=7)
+
+
+@task()
+def build_pdf_export(job_id: int) -> str:
+    """Write the job's team-plan PDFs into one ZIP in storage.
+
+    Safe to repeat: a job run again (its worker died) starts over and writes
+    a new ZIP; a finished job is left as it is. A failure is recorded on the
+    job, then raised, so that the queue records it too.
+    """
+    _prune_export_jobs()
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "no such export"
+    if job.status == ExportStatus.DONE:
+        return "already done"
+    jobs = ExportJob.objects.filter(pk=job_id)
+    jobs.update(
+        status=ExportStatus.RUNNING, done=0, error="", updated_at=timezone.now()
+    )
+    try:
+        name, written = _write_export(job)
+    except Exception as error:
+        jobs.update(
+            status=ExportStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        raise
+    jobs.update(
+        status=ExportStatus.DONE,
+        zip_file=name,
+        total=written,
+        done=written,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return f"{written} PDF(s) in {name}"
+
+
+def _write_export(job: ExportJob) -> tuple[str, int]:
+    jobs = ExportJob.objects.filter(pk=job.pk)
+    last_update = time.monotonic()
+
+    def progress(done: int) -> None:
+        nonlocal last_update
+        now = time.monotonic()
+        if done % EXPORT_PROGRESS_EVERY and now - last_update < EXPORT_PROGRESS_SECONDS:
+            return
+        jobs.update(done=done, updated_at=timezone.now())
+        last_update = now
+
+    # On disk, not in memory: 1,000 PDFs make a ZIP of about 55 MB.
+    with tempfile.TemporaryFile() as scratch:
+        written = exports.write_pdfs_zip(
+            _export_assessments(job.assessment_ids), scratch, progress=progress
+        )
+        scratch.seek(0)
+        # A random folder: the name says nothing and cannot be guessed.
+        folder = f"exports/{secrets.token_urlsafe(16)}"
+        name = default_storage.save(f"{folder}/team-plans-{job.pk}.zip", File(scratch))
+    return name, written
+
+
+def _export_assessments(ids: list[int]):
+    """The assessments of ``ids`` that still exist, in chunks of a few queries."""
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        yield from (
+            Assessment.objects.select_related("organization", "assigned_to")
+            .filter(pk__in=ids[start : start + EXPORT_CHUNK])
+            .order_by("pk")
+        )
+
+
+def _prune_export_jobs() -> None:
+    old = ExportJob.objects.filter(created_at__lt=timezone.now() - EXPORT_KEPT_FOR)
+    for pk, name in old.values_list("pk", "zip_file"):
+        if name:
+            default_storage.delete(name)
+            # The random folder, now empty (storages without folders have none).
+            with contextlib.suppress(OSError):
+                default_storage.delete(name.rsplit("/", 1)[0])
+        ExportJob.objects.filter(pk=pk).delete()
 
 
 def is_temporary(error: OSError) -> bool:

@@ -765,20 +765,6 @@ def test_json_export_of_drafts_only_is_refused(consultant_client):
     assert messages == ["Drafts have no answers file yet."]
 
 
-def test_pdf_export_is_a_zip_of_team_plans(consultant_client):
-    done = submitted_assessment(**example("research-startup"))
-    draft = draft_assessment()
-    response = _action(consultant_client, "export_pdfs", [done, draft])
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
-    names = archive.namelist()
-    assert names == [f"{done.pk}-quanta-vision.pdf"]
-    assert archive.read(names[0]).startswith(b"%PDF")
-    messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == [
-        "Skipped 1 draft: a draft has no team plan until the client submits it."
-    ]
-
-
 # Demo data and accounts ------------------------------------------------
 
 
