@@ -43,13 +43,20 @@ class Section:
     def form_instance(self, assessment: Assessment):
         return assessment.organization if self.edits_organization else assessment
 
-    def make_form(self, assessment: Assessment, data=None) -> forms.ModelForm:
+    def make_form(
+        self, assessment: Assessment, data=None, *, typed=None
+    ) -> forms.ModelForm:
+        """The step's form: bound to ``data`` when posted; otherwise showing the
+        saved answers, or ``typed``, the step's draft, when there is one."""
         extra = {}
         if self.edits_organization:
             extra["headcount"] = questionnaire_forms.saved_headcount(assessment)
-        return self.form_class(
+        form = self.form_class(
             data=data, instance=self.form_instance(assessment), **extra
         )
+        if data is None and typed is not None:
+            form.show_typed(typed)
+        return form
 
     def rows(self, values: Mapping[Question, object]) -> list[tuple[str, str]]:
         """(question, answer) pairs of this section's questions in ``values``.

@@ -9,7 +9,9 @@ advice engine, so the web form refuses exactly what the answers file refuses.
 from collections.abc import Mapping
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import QueryDict
 
 from assessments import questions
 from assessments.advice import domain
@@ -27,6 +29,12 @@ def headcount_sum_error(headcount: Mapping[str, int], employees: int) -> str | N
     than ``employees``; None when the rule holds."""
     message = headcount_error(sum(headcount.values()), employees)
     return _sentence(message) if message else None
+
+
+def full_stack_message(data_scientists: int) -> str:
+    """The answers file's rule, in its words, after the question it concerns."""
+    noun = questions.by_field("assessment", "full_stack_data_scientists").noun
+    return f"{questions.capfirst(noun)} {full_stack_error(data_scientists)}."
 
 
 class AnswerRadioField(forms.TypedChoiceField):
@@ -50,12 +58,27 @@ class AnswerRadioField(forms.TypedChoiceField):
         return next(key for key, stored in self.values.items() if stored is value)
 
 
+def _limits(model_field: models.Field) -> tuple[int | None, int | None]:
+    """The lowest and highest value the model's validators let a count take."""
+    validators = model_field.validators
+    lows = [v.limit_value for v in validators if type(v) is MinValueValidator]
+    highs = [v.limit_value for v in validators if type(v) is MaxValueValidator]
+    return max(lows, default=None), min(highs, default=None)
+
+
 def question_formfield(model_field: models.Field, **kwargs) -> forms.Field:
     """The form field of the question ``model_field`` stores, from its row of
-    ``questions.QUESTIONS``: label, help text and the widget of its kind."""
+    ``questions.QUESTIONS``: label, help text, error messages and the widget of
+    its kind."""
     owner = model_field.model._meta.model_name
     question = questions.by_field(owner, model_field.name)
-    kwargs |= {"label": question.label, "help_text": question.help}
+    low, high = _limits(model_field) if question.kind == "count" else (None, None)
+    kwargs |= {
+        "label": question.label,
+        "help_text": question.help,
+        # ModelForm also puts these on the model validators' errors, by code.
+        "error_messages": question.error_messages(low=low, high=high),
+    }
     if question.options:
         return AnswerRadioField(options=question.options, **kwargs)
     if question.kind == "choices":
@@ -93,6 +116,36 @@ class SectionForm(forms.ModelForm):
                 self.initial[name] = field.key_for(getattr(self.instance, name))
             else:
                 self.initial.pop(name, None)
+
+    def show_typed(self, typed: Mapping[str, list[str]]) -> None:
+        """Show a step's draft (``typed_values`` of an earlier request) instead
+        of its saved answers: each field as the browser sent it, a field it
+        did not send (no radio chosen, no box ticked) empty."""
+        data = QueryDict(mutable=True)
+        for name, values in typed.items():
+            data.setlist(name, values)
+        for name, field in self.fields.items():
+            self.initial[name] = field.widget.value_from_datadict(
+                data, {}, self.add_prefix(name)
+            )
+
+
+# A draft keeps what was typed, within bounds: a longer value is refused on
+# any step anyway, and PostgreSQL's JSON cannot hold a NUL character.
+DRAFT_VALUE_MAX_LENGTH = 1000
+DRAFT_VALUES_PER_FIELD = 50
+
+
+def typed_values(form: forms.Form) -> dict[str, list[str]]:
+    """What the browser sent for each of ``form``'s fields, to keep as a draft."""
+    return {
+        name: [
+            value[:DRAFT_VALUE_MAX_LENGTH].replace("\x00", "")
+            for value in form.data.getlist(name)[:DRAFT_VALUES_PER_FIELD]
+        ]
+        for name in form.fields
+        if name in form.data
+    }
 
 
 class OrganizationForm(SectionForm):
@@ -162,11 +215,10 @@ class TeamForm(SectionForm):
             and full_stack is not None
             and full_stack > data_scientists
         ):
-            # The answers file's rule, in its words, next to the field.
             self.add_error(
                 "full_stack_data_scientists",
                 forms.ValidationError(
-                    _sentence(full_stack_error(data_scientists)),
+                    full_stack_message(data_scientists),
                     code="full_stack_above_data_scientists",
                 ),
             )

@@ -442,3 +442,30 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"PDF export {self.pk} of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SectionDraft(models.Model):
+    """What a client typed on a questionnaire step that did not pass its
+    checks, kept as typed so that leaving the step loses nothing.
+
+    The step's own columns keep what was last saved; the step shows this
+    instead until it is saved, and the review waits for it.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="section_drafts"
+    )
+    section = models.CharField(max_length=20)
+    # Each field's name -> the list of strings the browser sent for it.
+    data = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "section"], name="one_draft_per_section"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Unsaved {self.section} step of assessment {self.assessment_id}"

@@ -44,6 +44,8 @@ class Question:
     label: str
     help: str
     kind: Kind
+    # How an error message names the question: "Enter the number of employees".
+    noun: str
     choices: domain.Choices = ()
 
     @property
@@ -71,9 +73,68 @@ class Question:
             return labels.get(value, value)
         return str(value)
 
+    def error_messages(
+        self, *, low: int | None = None, high: int | None = None
+    ) -> dict[str, str]:
+        """Django's error messages of this question's form field, by error code,
+        in the client's words and naming the question; ``low`` and ``high``
+        are a count's limits (the model's validators have them)."""
+        noun, subject = self.noun, capfirst(self.noun)
+        if self.kind == "text":
+            return {
+                "required": f"Enter {noun}.",
+                "max_length": f"{subject} can be at most %(limit_value)d "
+                "characters long; it has %(show_value)d.",
+                "null_characters_not_allowed": f"{subject} contains a character "
+                "that cannot be saved; please type it again.",
+                "invalid": f"Enter {noun} in the form name@example.com.",
+            }
+        if self.kind == "count":
+            messages = {
+                "required": f"Enter {noun}, as a whole number.",
+                "invalid": f"Enter {noun} as a whole number, such as 12.",
+            }
+            if low is not None:
+                messages["min_value"] = f"{subject} must be {low:,} or more."
+            if high is not None:
+                messages["max_value"] = f"{subject} can be at most {high:,}."
+            return messages
+        if self.kind == "choices":
+            message = f"Choose {noun} only from the options listed."
+            return {"invalid_choice": message, "invalid_list": message}
+        if self.options:
+            labels = [label for _key, label, _value in self.options]
+            words = f"{', '.join(labels[:-1])} or {labels[-1]}"
+            message = f"Say {noun}: choose {words}."
+        else:
+            message = f"Choose {noun}."
+        return {"required": message, "invalid_choice": message}
+
+
+def capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 def _choice_help(choices: domain.Choices, help_texts: dict[str, str]) -> str:
     return " ".join(f"{label}: {help_texts[key]}" for key, label in choices)
+
+
+# What each stage usually means, so a client can place their organisation. The
+# sizes are those the review's stage warnings (W-STAGE-*) check.
+_STAGE_GUIDE = {
+    "small_startup": "usually fewer than 50 employees and one or two product "
+    "teams, where people wear many hats and there is little process yet.",
+    "large_startup": "usually 50 to 1,000 employees, several product teams and "
+    "the first specialists; still growing fast.",
+    "enterprise": "usually 200 employees or more, often thousands, in many "
+    "departments or business units, with set processes for budgets, security "
+    "and compliance.",
+}
+_STAGE_HELP = (
+    "Size is a guide, not a rule: between two, choose the one that describes how "
+    "you work; your plan then shows what the other would change. "
+    + " ".join(f"{label}: {_STAGE_GUIDE[key]}" for key, label in domain.STAGES)
+)
 
 
 # What each role does, in a sentence, next to its headcount question.
@@ -107,6 +168,12 @@ _DEVELOPER_COUNT_HELP = (
 )
 
 
+def _plural_noun(label: str) -> str:
+    """A label inside a sentence: "Data analysts" -> "data analysts", but
+    "MLOps engineers" keeps its capitals."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def _headcount(role: str) -> Question:
     count_help = _DEVELOPER_COUNT_HELP if role == "software_developer" else _COUNT_HELP
     return Question(
@@ -117,6 +184,7 @@ def _headcount(role: str) -> Question:
         label=_ROLE_LABELS[role],
         help=f"{_ROLE_HELP[role]} {count_help}",
         kind="count",
+        noun=f"the number of {_plural_noun(_ROLE_LABELS[role])}",
     )
 
 
@@ -130,6 +198,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="Organisation name",
         help="Shown on your team plan.",
         kind="text",
+        noun="your organisation's name",
     ),
     Question(
         field="industry",
@@ -139,6 +208,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="Industry",
         help="Optional, for example retail, insurance or logistics.",
         kind="text",
+        noun="the industry",
     ),
     Question(
         field="employees",
@@ -148,6 +218,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="Number of employees",
         help="Everyone on the payroll, not only technical staff.",
         kind="count",
+        noun="the number of employees",
     ),
     Question(
         field="stage",
@@ -155,8 +226,9 @@ QUESTIONS: tuple[Question, ...] = (
         path="organization.stage",
         section="organisation",
         label="Which describes your organisation best?",
-        help=_choice_help(domain.STAGES, domain.STAGE_HELP),
+        help=_STAGE_HELP,
         kind="choice",
+        noun="your organisation's stage",
         choices=domain.STAGES,
     ),
     Question(
@@ -169,6 +241,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="Regulated ML work needs model governance (documentation, audits, "
         "approvals) from the start of your plan.",
         kind="boolean",
+        noun="whether your ML work is subject to sector regulation",
     ),
     # How a consultant reaches the client: asked, but not part of the answers.
     Question(
@@ -179,6 +252,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="Your name",
         help="Optional. Lets a consultant know whom to talk to.",
         kind="text",
+        noun="your name",
     ),
     Question(
         field="contact_email",
@@ -188,6 +262,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="Your email address",
         help="Optional. Only our consultants see it.",
         kind="text",
+        noun="your email address",
     ),
     # AI goals
     Question(
@@ -198,6 +273,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="What do you want machine learning to do for you?",
         help=_choice_help(domain.AI_FOCUSES, domain.AI_FOCUS_HELP),
         kind="choice",
+        noun="what you want machine learning to do for you",
         choices=domain.AI_FOCUSES,
     ),
     Question(
@@ -209,6 +285,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="Count each problem you want a model to solve, such as demand "
         "forecasting or fraud detection. 0 if you do not know yet.",
         kind="count",
+        noun="the number of ML use cases you plan",
     ),
     Question(
         field="product_teams",
@@ -218,6 +295,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="How many product teams will build or use ML features?",
         help="Teams that own a product or feature and would put a model into it.",
         kind="count",
+        noun="the number of product teams that will build or use ML",
     ),
     Question(
         field="dedicated_ml_budget",
@@ -228,6 +306,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="A budget of its own lets an ML team plan for experiments that may "
         "not pay off at once.",
         kind="boolean",
+        noun="whether there is a budget set aside for machine learning",
     ),
     Question(
         field="current_structure",
@@ -238,6 +317,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="Pick the closest; choose “No ML team yet” if ML work happens only "
         "here and there.",
         kind="choice",
+        noun="how your ML people are organised today",
         choices=domain.CURRENT_STRUCTURES,
     ),
     Question(
@@ -250,6 +330,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="Someone whose job includes deciding what the ML people work on "
         "next, whatever their title.",
         kind="optional_boolean",
+        noun="whether someone leads your ML work today",
     ),
     # Current team
     *(_headcount(role) for role in domain.keys(domain.ROLES)),
@@ -262,6 +343,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="A full-stack data scientist takes a model from idea to production "
         "and monitoring on their own. Count them among your data scientists too.",
         kind="count",
+        noun="the number of full-stack data scientists",
     ),
     # Pain points
     Question(
@@ -273,6 +355,7 @@ QUESTIONS: tuple[Question, ...] = (
         help="Tick all that apply, or none. Each one you tick raises the "
         "matching risk in your plan.",
         kind="choices",
+        noun="the pain points you recognise",
         choices=domain.PAIN_POINTS,
     ),
 )

@@ -27,6 +27,7 @@ from assessments.models import (
     ExportJob,
     LinkMailRequest,
     Organization,
+    SectionDraft,
 )
 
 
@@ -159,7 +160,32 @@ def assessment_save_section(
         locked.save_without_historical_record(
             update_fields=["organization", "sections_saved", "updated_at"]
         )
+    SectionDraft.objects.filter(assessment=locked, section=section_key).delete()
     assessment.refresh_from_db()
+
+
+@transaction.atomic
+def assessment_keep_section_draft(
+    *, assessment: Assessment, section_key: str, data: Mapping[str, list[str]]
+) -> None:
+    """Keep what the client typed on a step that its form refused: ``data``
+    maps some of the section's fields to the strings the browser sent. The
+    section's saved answers stay as they were. The assessment must still be a
+    draft.
+    """
+    found = section_by_key(section_key)
+    if found is None:
+        raise ValueError(f"No section {section_key!r}")
+    fields = {question.field for question in found[1].questions}
+    if not set(data) <= fields or not all(
+        isinstance(values, list) and all(isinstance(v, str) for v in values)
+        for values in data.values()
+    ):
+        raise ValueError(f"A {section_key} draft holds lists of strings of {fields}")
+    locked = _lock_draft(assessment)
+    SectionDraft.objects.update_or_create(
+        assessment=locked, section=section_key, defaults={"data": dict(data)}
+    )
 
 
 @transaction.atomic
@@ -173,6 +199,8 @@ def assessment_submit(*, assessment: Assessment) -> None:
     locked.status = Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", *columns, "updated_at"])
+    # Answers typed and never saved are not part of what was submitted.
+    SectionDraft.objects.filter(assessment=locked).delete()
     _enqueue_on_commit(tasks.render_report_pdf, locked.pk)
     _enqueue_on_commit(tasks.notify_consultants_of_submission, locked.pk)
     assessment.refresh_from_db()

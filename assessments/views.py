@@ -24,7 +24,7 @@ from assessments.flow import (
     section_by_key,
     section_for_path,
 )
-from assessments.forms import PrivateLinkForm
+from assessments.forms import PrivateLinkForm, typed_values
 from assessments.models import Assessment
 from assessments.pdf import cached_report_pdf
 from assessments.selectors import assessment_report
@@ -38,9 +38,31 @@ def _get_assessment(token: str) -> Assessment:
     )
 
 
-def _progress(step_index: int) -> dict:
+def _progress(assessment: Assessment, step_index: int, unfinished: set[str]) -> dict:
+    """The progress bar: each step a link once the client may open it (every
+    saved section, the next one, the review once all are saved), except the
+    current one. ``unfinished``: the keys of sections with a draft."""
+    steps = []
+    for index, title in enumerate(STEP_TITLES):
+        if index < len(SECTIONS):
+            key = SECTIONS[index].key
+            url = reverse("assessments:section", args=[assessment.token, key])
+            reachable = index <= assessment.sections_saved
+        else:
+            key, url = "review", reverse("assessments:review", args=[assessment.token])
+            reachable = assessment.sections_saved >= len(SECTIONS)
+        steps.append(
+            {
+                "number": index + 1,
+                "title": title,
+                "current": index == step_index,
+                "url": url if reachable and index != step_index else None,
+                "unfinished": key in unfinished,
+                "done": index < assessment.sections_saved and key not in unfinished,
+            }
+        )
     return {
-        "steps": STEP_TITLES,
+        "steps": steps,
         "step_index": step_index,
         "step_number": step_index + 1,
         "step_count": len(STEP_TITLES),
@@ -121,23 +143,39 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
         # Locked, or a section further than the client has reached.
         return redirect(_resume_url(assessment))
 
-    form = current.make_form(
-        assessment, request.POST if request.method == "POST" else None
-    )
-    if request.method == "POST" and form.is_valid():
+    # "Change" on the review page: saving leads back there.
+    review_open = assessment.sections_saved >= len(SECTIONS)
+    from_review = review_open and request.GET.get("from") == "review"
+    drafts = dict(assessment.section_drafts.values_list("section", "data"))
+    typed = drafts.get(current.key)
+    if request.method == "GET":
+        form = current.make_form(assessment, typed=typed)
+    else:
+        form = current.make_form(assessment, request.POST)
+        action = request.POST.get("action")
         try:
-            services.assessment_save_section(
-                assessment=assessment,
-                section_key=current.key,
-                values=form.cleaned_data,
-            )
+            if form.is_valid():
+                services.assessment_save_section(
+                    assessment=assessment,
+                    section_key=current.key,
+                    values=form.cleaned_data,
+                )
+                drafts.pop(current.key, None)
+            else:
+                # Kept as typed, to be flagged when the step is next submitted:
+                # going back or leaving loses nothing and is never refused.
+                typed = drafts[current.key] = typed_values(form)
+                services.assessment_keep_section_draft(
+                    assessment=assessment, section_key=current.key, data=typed
+                )
         except services.NotADraft:  # submitted from another tab meanwhile
             return redirect(assessment.get_absolute_url())
-        if request.POST.get("action") == "back" and index > 0:
+        if action == "back" and index > 0:
             return redirect("assessments:section", token, SECTIONS[index - 1].key)
-        if index + 1 < len(SECTIONS):
+        if form.is_valid():
+            if from_review or index + 1 >= len(SECTIONS):
+                return redirect("assessments:review", token)
             return redirect("assessments:section", token, SECTIONS[index + 1].key)
-        return redirect("assessments:review", token)
     return render(
         request,
         "assessments/section.html",
@@ -146,7 +184,10 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
             "section": current,
             "form": form,
             "previous": SECTIONS[index - 1] if index > 0 else None,
-            **_progress(index),
+            "from_review": from_review,
+            # Left unfinished earlier: shown as typed, checked when saved.
+            "shows_draft": request.method == "GET" and typed is not None,
+            **_progress(assessment, index, set(drafts)),
         },
     )
 
@@ -157,6 +198,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     if not assessment.is_draft or assessment.sections_saved < len(SECTIONS):
         return redirect(_resume_url(assessment))
 
+    unfinished = set(assessment.section_drafts.values_list("section", flat=True))
     errors, warnings = [], ()
     try:
         answers = assessment_answers(assessment)
@@ -186,7 +228,10 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             "answers": answer_rows(saved_values(assessment)),
             "errors": errors,
             "warnings": warnings,
-            **_progress(len(SECTIONS)),
+            # Steps left with answers their form refused: they wait there, as
+            # typed. Submitting goes ahead with the saved answers.
+            "unfinished": [s for s in SECTIONS if s.key in unfinished],
+            **_progress(assessment, len(SECTIONS), unfinished),
         },
         status=400 if errors and request.method == "POST" else 200,
     )

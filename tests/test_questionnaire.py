@@ -193,39 +193,158 @@ def test_refused_section_shows_errors_next_to_field_and_in_summary(client, post_
     assert 'id="error-summary"' in page
     assert 'href="#id_ml_use_cases"' in page
     assert 'aria-describedby="id_ml_use_cases_helptext id_ml_use_cases_error"' in page
-    assert "Ensure this value is greater than or equal to 0" in page
+    message = "The number of ML use cases you plan must be 0 or more."
+    assert _element_text(page, "id_ml_use_cases_error") == message
     assert 'aria-invalid="true"' in page or "is-invalid" in page
     assessment.refresh_from_db()
     assert assessment.ml_use_cases == 3  # what was saved before is kept
     assert assessment.organization.name == "Acme Analytics"
 
 
+# Every message is written for the client and names its question.
 @pytest.mark.parametrize(
     ("section", "field", "value", "message"),
     [
-        ("organisation", "name", "", "This field is required."),
-        ("organisation", "name", "x" * 201, "at most 200 characters"),
-        ("organisation", "industry", "x" * 101, "at most 100 characters"),
-        ("organisation", "employees", "0", "greater than or equal to 1"),
-        ("organisation", "employees", "1000001", "less than or equal to 1000000"),
-        ("organisation", "employees", "forty", "Enter a whole number."),
-        ("organisation", "employees", "4.5", "Enter a whole number."),
-        ("organisation", "stage", "unicorn", "Select a valid choice."),
-        ("organisation", "regulated", "", "This field is required."),
-        ("organisation", "regulated", "true", "Select a valid choice."),
-        ("organisation", "contact_email", "not-an-email", "valid email"),
-        ("goals", "ai_focus", "", "This field is required."),
-        ("goals", "ai_focus", "profit", "Select a valid choice."),
-        ("goals", "ml_use_cases", "", "This field is required."),
-        ("goals", "product_teams", "1000001", "less than or equal to 1000000"),
-        ("goals", "dedicated_ml_budget", "maybe", "Select a valid choice."),
-        ("goals", "current_structure", "matrix", "Select a valid choice."),
-        ("goals", "has_ml_lead", "", "This field is required."),
-        ("goals", "has_ml_lead", "null", "Select a valid choice."),
-        ("team", "data_scientist", "", "This field is required."),
-        ("team", "mlops_engineer", "-3", "greater than or equal to 0"),
-        ("team", "full_stack_data_scientists", "lots", "Enter a whole number."),
-        ("pain-points", "pain_points", "boredom", "Select a valid choice."),
+        ("organisation", "name", "", "Enter your organisation's name."),
+        (
+            "organisation",
+            "name",
+            "x" * 201,
+            "Your organisation's name can be at most 200 characters long; it has 201.",
+        ),
+        (
+            "organisation",
+            "industry",
+            "x" * 101,
+            "The industry can be at most 100 characters long; it has 101.",
+        ),
+        (
+            "organisation",
+            "employees",
+            "0",
+            "The number of employees must be 1 or more.",
+        ),
+        (
+            "organisation",
+            "employees",
+            "1000001",
+            "The number of employees can be at most 1,000,000.",
+        ),
+        (
+            "organisation",
+            "employees",
+            "forty",
+            "Enter the number of employees as a whole number, such as 12.",
+        ),
+        (
+            "organisation",
+            "employees",
+            "4.5",
+            "Enter the number of employees as a whole number, such as 12.",
+        ),
+        ("organisation", "stage", "unicorn", "Choose your organisation's stage."),
+        (
+            "organisation",
+            "regulated",
+            "",
+            "Say whether your ML work is subject to sector regulation: choose Yes "
+            "or No.",
+        ),
+        (
+            "organisation",
+            "regulated",
+            "true",
+            "Say whether your ML work is subject to sector regulation: choose Yes "
+            "or No.",
+        ),
+        (
+            "organisation",
+            "contact_email",
+            "not-an-email",
+            "Enter your email address in the form name@example.com.",
+        ),
+        (
+            "organisation",
+            "contact_name",
+            "nul\x00",
+            "Your name contains a character that cannot be saved; please type it "
+            "again.",
+        ),
+        (
+            "goals",
+            "ai_focus",
+            "",
+            "Choose what you want machine learning to do for you.",
+        ),
+        (
+            "goals",
+            "ai_focus",
+            "profit",
+            "Choose what you want machine learning to do for you.",
+        ),
+        (
+            "goals",
+            "ml_use_cases",
+            "",
+            "Enter the number of ML use cases you plan, as a whole number.",
+        ),
+        (
+            "goals",
+            "product_teams",
+            "1000001",
+            "The number of product teams that will build or use ML can be at most "
+            "1,000,000.",
+        ),
+        (
+            "goals",
+            "dedicated_ml_budget",
+            "maybe",
+            "Say whether there is a budget set aside for machine learning: choose "
+            "Yes or No.",
+        ),
+        (
+            "goals",
+            "current_structure",
+            "matrix",
+            "Choose how your ML people are organised today.",
+        ),
+        (
+            "goals",
+            "has_ml_lead",
+            "",
+            "Say whether someone leads your ML work today: choose Yes, No or Not sure.",
+        ),
+        (
+            "goals",
+            "has_ml_lead",
+            "null",
+            "Say whether someone leads your ML work today: choose Yes, No or Not sure.",
+        ),
+        (
+            "team",
+            "data_scientist",
+            "",
+            "Enter the number of data scientists, as a whole number.",
+        ),
+        (
+            "team",
+            "mlops_engineer",
+            "-3",
+            "The number of MLOps engineers must be 0 or more.",
+        ),
+        (
+            "team",
+            "full_stack_data_scientists",
+            "lots",
+            "Enter the number of full-stack data scientists as a whole number, "
+            "such as 12.",
+        ),
+        (
+            "pain-points",
+            "pain_points",
+            "boredom",
+            "Choose the pain points you recognise only from the options listed.",
+        ),
     ],
 )
 def test_each_field_rule_refuses_with_message(
@@ -237,9 +356,10 @@ def test_each_field_rule_refuses_with_message(
     response = client.post(section_url(assessment, section), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert message in page
     anchor = f"id_{field}_0" if field in CHOICE_FIELDS else f"id_{field}"
-    assert f'href="#{anchor}"' in page
+    # Once in the summary, linked to the field, and once next to the field.
+    assert _summary_links(page) == [(f"#{anchor}", escape(message))]
+    assert page.count(escape(message)) == 2
     assert f'id="{anchor}"' in page
     assert Assessment.objects.filter(pk=assessment.pk).values().get() == before
 
@@ -265,7 +385,7 @@ def test_employees_below_the_saved_team_total_is_refused(client, post_data):
     # Next to the field, and in the summary with a link to it.
     field_error = re.search(r'id="id_employees_error"[^>]*>(.*?)</', page, re.S)
     assert field_error and message in field_error[1]
-    assert f'href="#id_employees">Number of employees: {message}' in page
+    assert f'href="#id_employees">{message}' in page
     # Nothing of the refused section is saved; the other sections stay as they were.
     assessment.refresh_from_db()
     assert assessment.organization.employees == 40
@@ -456,17 +576,16 @@ def test_more_full_stack_than_data_scientists_is_refused_next_to_the_field(
     response = client.post(section_url(assessment, "team"), data)
     assert response.status_code == 200
     page = response.content.decode()
-    # The answers file's wording, as a sentence.
-    rule = full_stack_error(1)
-    message = f"{rule[0].upper()}{rule[1:]}."
-    assert message.startswith("Must not be more than the 1 data scientists")
+    # The answers file's wording, after the question it concerns.
+    message = f"The number of full-stack data scientists {full_stack_error(1)}."
+    assert message.startswith(
+        "The number of full-stack data scientists must not be more than the 1 data"
+    )
     assert _element_text(page, "id_full_stack_data_scientists_error") == message
     field = _input(page, "full_stack_data_scientists")
     assert 'aria-invalid="true"' in field
     assert "id_full_stack_data_scientists_error" in field  # aria-describedby
-    assert _summary_links(page) == [
-        ("#id_full_stack_data_scientists", f"{escape(FULL_STACK_LABEL)}: {message}")
-    ]
+    assert _summary_links(page) == [("#id_full_stack_data_scientists", message)]
     # What the client typed is shown again; nothing of it is saved.
     assert 'value="2"' in field
     assert 'value="2"' in _input(page, "data_engineer")
@@ -502,7 +621,7 @@ def test_copy_of_a_first_edition_plan_leads_to_the_full_stack_question(client):
     page = client.get(_review_url(new)).content.decode()
     assert _summary_links(page) == [
         (
-            section_url(new, "team"),
+            f"{section_url(new, 'team')}?from=review",
             f"Current team – {escape(FULL_STACK_LABEL)}: {escape(full_stack_error(1))}",
         )
     ]

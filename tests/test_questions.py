@@ -37,6 +37,7 @@ NEW = Question(
     label="What share of the IT budget goes to ML?",
     help="In per cent, roughly.",
     kind="count",
+    noun="the share of the IT budget that goes to ML",
 )
 
 

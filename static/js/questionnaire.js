@@ -17,3 +17,25 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Unsaved changes: leaving a questionnaire step whose answers differ from
+// those the page came with asks first (the browser's own "Leave site?").
+// Submitting the step's form saves them, so it leaves without asking.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-unsaved-warning]");
+  if (!form) {
+    return;
+  }
+  const answers = () => new URLSearchParams(new FormData(form)).toString();
+  const loaded = answers();
+  let saving = false;
+  form.addEventListener("submit", () => {
+    saving = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!saving && answers() !== loaded) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers show the prompt only with this
+    }
+  });
+});
