@@ -26,5 +26,6 @@ urlpatterns = [
     path("a/<token:token>/copy/", views.copy, name="copy"),
     path("a/<token:token>/send-link/", views.send_link, name="send_link"),
     path("a/<token:token>/team-plan.pdf", views.report_pdf, name="report_pdf"),
+    path("a/<token:token>/what-if/", views.what_if, name="what_if"),
     path("a/<token:token>/<slug:key>/", views.section, name="section"),
 ]

@@ -10,7 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from assessments import services
 from assessments.advice import AnswersInvalid, answer_warnings
@@ -28,6 +30,7 @@ from assessments.forms import PrivateLinkForm, typed_values
 from assessments.models import Assessment
 from assessments.pdf import cached_report_pdf
 from assessments.selectors import assessment_report
+from assessments.what_if import explore
 
 
 def _get_assessment(token: str) -> Assessment:
@@ -281,3 +284,31 @@ def send_link(request: HttpRequest, token: str) -> HttpResponse:
         context["too_many"] = True
         return render(request, "assessments/send_link.html", context, status=429)
     return redirect(f"{back}?link=sent#send-link")
+
+
+# The what-if page's script sends this header to get only the part it swaps in.
+WHAT_IF_FRAGMENT_HEADER = "TeamAdvisor-Fragment"
+
+
+@require_http_methods(["GET"])
+@cache_control(private=True, no_store=True)
+@vary_on_headers(WHAT_IF_FRAGMENT_HEADER)
+def what_if(request: HttpRequest, token: str) -> HttpResponse:
+    """The plan recomputed for other answers given in the query; saves nothing."""
+    assessment = _get_assessment(token)
+    if assessment.is_draft:
+        return redirect(_resume_url(assessment))
+    report = assessment_report(assessment, costs=None)
+    if report.first_edition:
+        raise Http404("First-edition plans have no what-if explorer")
+    template = (
+        "assessments/_what_if_panel.html"
+        if request.headers.get(WHAT_IF_FRAGMENT_HEADER)
+        else "assessments/what_if.html"
+    )
+    context = {
+        "assessment": assessment,
+        "report": report,
+        "exploration": explore(report, request.GET),
+    }
+    return render(request, template, context)
