@@ -22,20 +22,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-work = Path(tempfile.mkdtemp(prefix="teamadvisor-bench-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
-os.environ["DJANGO_MEDIA_ROOT"] = str(work / "media")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+from throwaway import ROOT, setup_django  # noqa: E402 (beside this script)
 
-import django  # noqa: E402
-
-django.setup()
+work = setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

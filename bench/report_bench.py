@@ -8,23 +8,12 @@ Uses a throw-away SQLite database and media folder; prints one row per example.
 import argparse
 import io
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-work = Path(tempfile.mkdtemp(prefix="teamadvisor-bench-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
-os.environ["DJANGO_MEDIA_ROOT"] = str(work / "media")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+from throwaway import ROOT, setup_django  # noqa: E402 (beside this script)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
