@@ -94,7 +94,9 @@ def _explore_without_javascript(
     )
     # The new page opens at the plan, not at the top of the form.
     assert page.url.endswith("#what-if-result")
-    assert page.evaluate("() => window.scrollY") > 0
+    # The browser scrolls to the fragment after the load event, not before:
+    # wait for it (a timeout fails the test as the bare check did).
+    page.wait_for_function("() => window.scrollY > 0", timeout=5_000)
     changed_url = page.url
     _capture(page, screenshot_dir, f"what-if-no-js-changed-{viewport_name}")
     _audit_url(new_page, viewport, changed_url, "changed")
