@@ -168,6 +168,16 @@ class Assessment(models.Model):
     # Keyed hash of the address that started it, to rate-limit new assessments
     # without keeping the address itself.
     created_from = models.CharField(max_length=64, blank=True, editable=False)
+    # The submitted assessment this draft was copied from, so the copy can say
+    # so and its report can be compared with the earlier one.
+    copied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        editable=False,
+    )
 
     # Filled on submit. The advice can always be recomputed from the answers and
     # the rulebook version; the structure is kept as a column to filter on.
@@ -213,6 +223,7 @@ class Assessment(models.Model):
             "largest_gap_role",
             "largest_gap",
             "created_from",
+            "copied_from",  # set once, when the copy is made
             "updated_at",
         ]
     )

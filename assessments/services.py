@@ -213,6 +213,7 @@ def assessment_create_from_answers(
     created_from: str = "",
     contact_name: str = "",
     contact_email: str = "",
+    copied_from: Assessment | None = None,
 ) -> Assessment:
     """A new draft holding ``answers``, ready for review.
 
@@ -223,6 +224,7 @@ def assessment_create_from_answers(
     organization.contact_name = contact_name
     organization.contact_email = contact_email
     assessment.created_from = created_from
+    assessment.copied_from = copied_from
     organization.full_clean()
     organization.save()
     assessment.organization = organization
@@ -245,6 +247,7 @@ def assessment_copy(*, assessment: Assessment, address: str) -> Assessment:
         created_from=_check_start_limit(address),  # a copy is a new start too
         contact_name=source.contact_name,
         contact_email=source.contact_email,
+        copied_from=assessment,
     )
 
 

@@ -27,5 +27,6 @@ urlpatterns = [
     path("a/<token:token>/send-link/", views.send_link, name="send_link"),
     path("a/<token:token>/team-plan.pdf", views.report_pdf, name="report_pdf"),
     path("a/<token:token>/what-if/", views.what_if, name="what_if"),
+    path("a/<token:token>/compare/", views.compare, name="compare"),
     path("a/<token:token>/<slug:key>/", views.section, name="section"),
 ]

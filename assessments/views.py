@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from assessments import services
 from assessments.advice import AnswersInvalid, answer_warnings
 from assessments.answers_file import assessment_answers
+from assessments.compare import compare as compare_reports
 from assessments.flow import (
     SECTIONS,
     STEP_TITLES,
@@ -35,8 +36,9 @@ from assessments.what_if import explore
 
 def _get_assessment(token: str) -> Assessment:
     return get_object_or_404(
-        # The consultant's name goes on the report's first page.
-        Assessment.objects.select_related("organization", "assigned_to"),
+        # The consultant's name goes on the report's first page; a copy's
+        # pages name the date of the assessment it was copied from.
+        Assessment.objects.select_related("organization", "assigned_to", "copied_from"),
         token=token,
     )
 
@@ -312,3 +314,32 @@ def what_if(request: HttpRequest, token: str) -> HttpResponse:
         "exploration": explore(report, request.GET),
     }
     return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+def compare(request: HttpRequest, token: str) -> HttpResponse:
+    """A submitted copy's plan beside the plan of the assessment it copied.
+
+    Only the copy's link opens it, and the earlier assessment's own link is
+    never shown: whoever holds the copy sees the earlier answers and advice,
+    which the copy started from anyway, but cannot act on the earlier one.
+    """
+    assessment = _get_assessment(token)
+    if assessment.is_draft:
+        return redirect(_resume_url(assessment))
+    earlier = assessment.copied_from
+    if earlier is None or earlier.is_draft:
+        raise Http404("Not a copy of a submitted assessment")
+    # Cost tables change over time; the comparison is of people, not money.
+    earlier_report = assessment_report(earlier, costs=None)
+    report = assessment_report(assessment, costs=None)
+    return render(
+        request,
+        "assessments/compare.html",
+        {
+            "assessment": assessment,
+            "earlier": earlier,
+            "report": report,
+            "comparison": compare_reports(earlier_report, report),
+        },
+    )
