@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from assessments.tasks import MailRetryScheduled
+from assessments.tasks import MailRetryScheduled, task_given_up
 
 # Longer than any of our tasks runs: a PDF takes seconds, a mail attempt at
 # most a few SMTP timeouts (EMAIL_TIMEOUT, 30 s by default).
@@ -88,12 +88,13 @@ def requeue_stalled(
     now = timezone.now()
     stalled = DBTaskResult.objects.running().filter(started_at__lt=now - older_than)
     requeued = failed = 0
-    for task_id, worker_ids in stalled.values_list("pk", "worker_ids"):
+    rows = stalled.values_list("pk", "worker_ids", "task_path", "args_kwargs")
+    for task_id, worker_ids, task_path, args_kwargs in rows:
         still_running = DBTaskResult.objects.filter(
             pk=task_id, status=TaskResultStatus.RUNNING
         )
         if len(worker_ids) >= max_claims:
-            failed += still_running.update(
+            given_up = still_running.update(
                 status=TaskResultStatus.FAILED,
                 finished_at=now,
                 exception_class_path=f"{__name__}.WorkerLost",
@@ -102,6 +103,9 @@ def requeue_stalled(
                     f"{len(worker_ids)} times (workers {', '.join(worker_ids)})\n"
                 ),
             )
+            if given_up:
+                task_given_up(task_path, args_kwargs["args"])
+            failed += given_up
         else:
             requeued += still_running.update(status=TaskResultStatus.READY)
     return requeued, failed

@@ -166,6 +166,29 @@ def build_pdf_export(job_id: int) -> str:
     return f"{written} PDF(s) in {name}"
 
 
+def task_given_up(task_path: str, args: list) -> None:
+    """Record on its object that a task will never finish: its workers died
+    (``task_queue.requeue_stalled``). Only an export has anyone waiting on a
+    page for it; a PDF is rendered on download, a lost mail cannot be told."""
+    if task_path == build_pdf_export.module_path:
+        now = timezone.now()
+        ExportJob.objects.filter(pk=args[0]).exclude(
+            status=ExportStatus.DONE
+        ).update(
+            status=ExportStatus.FAILED,
+            error=EXPORT_LOST,
+            finished_at=now,
+            updated_at=now,
+        )
+
+
+EXPORT_LOST = (
+    "The export stopped: the worker building it was lost several times. "
+    "Start the export again with fewer assessments, or ask an administrator "
+    "to look at the workers' logs."
+)
+
+
 def _write_export(job: ExportJob) -> tuple[str, int]:
     jobs = ExportJob.objects.filter(pk=job.pk)
     last_update = time.monotonic()

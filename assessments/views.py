@@ -256,12 +256,14 @@ def copy(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("assessments:review", new.token)
 
 
-def _step_url(assessment: Assessment, step: str) -> str:
-    """The questionnaire page ``step`` names: a section key, or "review"."""
+def _step_url(assessment: Assessment, step: str, *, from_review: bool) -> str:
+    """The questionnaire page ``step`` names: a section key, or "review";
+    a section opened from the review keeps leading back there."""
     if step == "review":
         return reverse("assessments:review", args=[assessment.token])
     if section_by_key(step) is not None:
-        return reverse("assessments:section", args=[assessment.token, step])
+        url = reverse("assessments:section", args=[assessment.token, step])
+        return f"{url}?from=review" if from_review else url
     return _resume_url(assessment)
 
 
@@ -271,9 +273,16 @@ def send_link(request: HttpRequest, token: str) -> HttpResponse:
     whatever the address: only its form is checked."""
     assessment = _get_assessment(token)
     step = request.POST.get("step", "")
-    back = _step_url(assessment, step)
+    from_review = request.POST.get("from") == "review"
+    back = _step_url(assessment, step, from_review=from_review)
     form = PrivateLinkForm(request.POST)
-    context = {"assessment": assessment, "link_form": form, "step": step, "back": back}
+    context = {
+        "assessment": assessment,
+        "link_form": form,
+        "step": step,
+        "from_review": from_review,
+        "back": back,
+    }
     if not form.is_valid():
         return render(request, "assessments/send_link.html", context, status=400)
     try:
@@ -285,7 +294,8 @@ def send_link(request: HttpRequest, token: str) -> HttpResponse:
     except services.TooManyLinkMails:
         context["too_many"] = True
         return render(request, "assessments/send_link.html", context, status=429)
-    return redirect(f"{back}?link=sent#send-link")
+    separator = "&" if "?" in back else "?"
+    return redirect(f"{back}{separator}link=sent#send-link")
 
 
 # The what-if page's script sends this header to get only the part it swaps in.

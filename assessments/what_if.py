@@ -34,6 +34,7 @@ from assessments.advice import (
     parse_answers,
 )
 from assessments.advice.hiring import hire_noun
+from assessments.advice.structure import squads_of
 from assessments.flow import Section, section_by_key
 from assessments.forms import SectionForm, TeamForm, question_formfield
 from assessments.models import Assessment, Organization
@@ -113,6 +114,28 @@ class Exploration:
     def structure_changed(self) -> bool:
         return self.advice is not None and (
             self.advice.structure.key != self.plan.structure.key
+        )
+
+    @property
+    def squads_note(self) -> str:
+        """Why the advice speaks of fewer teams than were typed: it counts the
+        teams that will carry ML work, no more than the use cases (§3)."""
+        answers = self.answers
+        if answers is None:
+            return ""
+        squads = squads_of(answers.product_teams, answers.ml_use_cases)
+        if squads >= answers.product_teams:
+            return ""
+        teams = f"{squads} of your {answers.product_teams} product teams"
+        if answers.ml_use_cases == 0:
+            return (
+                f"With no ML use case planned yet, the plan counts ML work in "
+                f"{teams}."
+            )
+        return (
+            f"The plan counts ML work in {teams}, as many as the use cases you "
+            f"plan: a team without a use case has no ML work to carry. Plan more "
+            f"use cases to spread ML to more teams."
         )
 
     @cached_property

@@ -2,11 +2,20 @@
 
   DATABASE_URL=postgres://user:pass@127.0.0.1/db .venv/bin/python bench/load_test.py
 
-Phase 1 measures the ceiling (GET /healthz, no database, no template); phase 2
-runs many clients that each start, fill and submit an assessment, read the
-report and download the PDF. Prints throughput and p50/p95 per page, the 5xx
-count, and checks that the submitted assessments in the database equal the
-completed flows. Exits non-zero if anything was lost or failed.
+First the ceiling (GET /healthz, no database, no template). Then, twice, many
+clients that each start, fill and submit an assessment, read the report for a
+few seconds and download the PDF: once with no task worker, so the first
+download renders the PDF while the client waits, and once with the task
+worker(s) running as in production, which render it when the assessment is
+submitted. Between the two the worker drains what the first left queued.
+
+Prints throughput and p50/p95 per page for each, the 5xx count, and checks
+that the submitted assessments in the database equal the completed flows and
+that the queue drains. Exits non-zero if anything was lost or failed.
+
+Leave the templates alone while it runs: the PDF's revision includes a digest
+of them, computed when each process starts, so a worker started after an edit
+renders PDFs the web processes never look for.
 """
 
 import argparse
@@ -40,6 +49,8 @@ def _env(work: Path) -> dict[str, str]:
         DJANGO_SECURE_COOKIES="0",
         # Every simulated client comes from 127.0.0.1.
         TEAMADVISOR_STARTS_PER_HOUR="1000000",
+        # Submission notices go nowhere: the load test measures the app.
+        EMAIL_URL="dummy:",
     )
     return env
 
@@ -62,6 +73,46 @@ def _submitted(env: dict) -> int:
         ".exclude(status='draft').count())"
     )
     return int(_manage(env, "shell", "-v", "0", "-c", code).strip())
+
+
+def _ready_tasks(env: dict) -> int:
+    code = (
+        "from django_tasks_db.models import DBTaskResult;"
+        "print(DBTaskResult.objects.ready().count())"
+    )
+    return int(_manage(env, "shell", "-v", "0", "-c", code).strip())
+
+
+def _drain(env: dict, seconds: float = 600) -> float:
+    """Wait until the task workers have emptied the queue; return how long."""
+    started = time.monotonic()
+    while _ready_tasks(env):
+        if time.monotonic() - started > seconds:
+            sys.exit(f"FAILED: the queue did not drain in {seconds:.0f} s")
+        time.sleep(2)
+    return time.monotonic() - started
+
+
+def _start_task_workers(env: dict, count: int, work: Path) -> list[subprocess.Popen]:
+    # Their log of each task goes beside locust's files, not to the terminal.
+    return [
+        subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=open(work / f"task-worker-{number}.log", "w"),  # noqa: SIM115
+        )
+        for number in range(count)
+    ]
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=60)
 
 
 def _wait_for(url: str, seconds: float = 30) -> None:
@@ -99,18 +150,44 @@ def _table(prefix: Path) -> list[dict]:
         return [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
 
 
+def _print_table(rows: list[dict]) -> None:
+    print(
+        f"{'page':<20} {'requests':>8} {'fails':>6} {'req/s':>7} {'p50':>8} {'p95':>8}"
+    )
+    for row in rows:
+        print(
+            f"{row['Name']:<20} {row['Request Count']:>8} {row['Failure Count']:>6} "
+            f"{float(row['Requests/s']):>7.1f} {row['50%']:>5} ms {row['95%']:>5} ms"
+        )
+
+
+def _flows(env, host, args, work: Path, name: str) -> bool:
+    """One flow phase; prints its table and returns whether it was clean."""
+    before = _submitted(env)
+    result = work / f"{name}.json"
+    _locust(env, host, "ClientFlow", args.users, args.seconds, work / name, result)
+    counts = json.loads(result.read_text())
+    submitted = _submitted(env) - before
+    _print_table(_table(work / name))
+    print(
+        f"completed flows: {counts['completed_flows']}; submitted assessments "
+        f"in the database: {submitted}; 5xx responses: {counts['server_errors']}"
+    )
+    return submitted == counts["completed_flows"] and not counts["server_errors"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--task-workers", type=int, default=1)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="teamadvisor-load-"))
     env = _env(work)
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput")
-    before = _submitted(env)
 
     port = 8765
     host = f"http://127.0.0.1:{port}"
@@ -129,36 +206,34 @@ def main() -> None:
         env=env,
         start_new_session=True,
     )
+    task_workers: list[subprocess.Popen] = []
+    print(
+        f"gunicorn {args.workers} sync workers, {args.users} users, "
+        f"{args.seconds} s of flows per phase, PostgreSQL"
+    )
     try:
         _wait_for(f"{host}/healthz")
         _locust(env, host, "Ceiling", args.users, 15, work / "ceiling")
-        result = work / "result.json"
-        _locust(
-            env, host, "ClientFlow", args.users, args.seconds, work / "flow", result
-        )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        print("\n== ceiling")
+        _print_table(_table(work / "ceiling"))
 
-    counts = json.loads(result.read_text())
-    submitted = _submitted(env) - before
-    print(
-        f"gunicorn {args.workers} sync workers, {args.users} users, "
-        f"{args.seconds} s of flows, PostgreSQL"
-    )
-    print(
-        f"{'page':<16} {'requests':>8} {'fails':>6} {'req/s':>7} {'p50':>7} {'p95':>7}"
-    )
-    for row in _table(work / "ceiling") + _table(work / "flow"):
+        print("\n== no task worker: the first download renders the PDF")
+        clean = _flows(env, host, args, work, "without-worker")
+
+        task_workers = _start_task_workers(env, args.task_workers, work)
+        drained = _drain(env)
         print(
-            f"{row['Name']:<16} {row['Request Count']:>8} {row['Failure Count']:>6} "
-            f"{float(row['Requests/s']):>7.1f} {row['50%']:>5} ms {row['95%']:>4} ms"
+            f"\n{args.task_workers} task worker(s) drained what was left "
+            f"queued in {drained:.0f} s"
         )
-    print(f"completed flows: {counts['completed_flows']}")
-    print(f"submitted assessments in the database: {submitted}")
-    print(f"5xx responses: {counts['server_errors']}")
-    lost = submitted != counts["completed_flows"]
-    if lost or counts["server_errors"]:
+        print(f"== {args.task_workers} task worker(s): the PDF rendered at submit")
+        clean &= _flows(env, host, args, work, "with-worker")
+        drained = _drain(env)
+        print(f"queue empty {drained:.0f} s after the last flow")
+    finally:
+        _stop(task_workers)
+        _stop([server])
+    if not clean:
         sys.exit("FAILED: lost submissions or server errors")
 
 

@@ -1,13 +1,15 @@
 """Locust users for bench/load_test.py: whole client flows, and the ceiling.
 
 Each ClientFlow user starts an assessment, fills every section, submits, reads
-the report and downloads the PDF. Completed flows and 5xx responses are
-counted and written to $LOAD_RESULT when locust stops.
+the report for a few seconds and downloads the PDF. Completed flows and 5xx
+responses are counted and written to $LOAD_RESULT when locust stops.
 """
 
 import json
 import os
+import random
 import re
+import time
 
 from locust import HttpUser, between, events, task
 
@@ -88,7 +90,11 @@ class ClientFlow(HttpUser):
         if page is None or "Team plan for Load Test Ltd" not in page:
             return
         report = self.client.get(url, name="report")
-        pdf = self.client.get(f"{url}team-plan.pdf", name="pdf")
+        # A person reads the plan's first page before downloading it (locust
+        # makes this sleep cooperative): the time a task worker has to render
+        # the PDF after the submit.
+        time.sleep(random.uniform(2, 4))  # noqa: S311 (a pause, not a secret)
+        pdf = self.client.get(f"{url}team-plan.pdf", name="pdf (first download)")
         if report.ok and pdf.content.startswith(b"%PDF"):
             counts["completed_flows"] += 1
 

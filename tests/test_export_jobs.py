@@ -20,9 +20,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assessments import pdf as pdf_module
-from assessments import services, tasks
+from assessments import services, task_queue, tasks
 from assessments.choices import ExportStatus
 from assessments.models import Assessment, ExportJob
 from assessments.selectors import assessment_report
@@ -468,3 +469,44 @@ def test_a_real_worker_builds_the_export(tmp_path):
     with zipfile.ZipFile(zip_path) as archive:
         [name] = archive.namelist()
         assert archive.read(name).startswith(b"%PDF-")
+
+
+def test_an_export_whose_workers_died_too_often_is_marked_failed(
+    consultant_client, django_capture_on_commit_callbacks, database_queue
+):
+    # The job's task claimed by three workers that all died mid-export: the
+    # queue gives up on the task, and the job's page says so instead of
+    # showing "Running" for ever.
+    _export(
+        consultant_client,
+        [submitted_assessment()],
+        django_capture_on_commit_callbacks,
+        run=False,
+    )
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, done=0)
+    result = tasks.build_pdf_export.enqueue(job.pk)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING",
+        started_at=timezone.now() - timedelta(hours=1),
+        worker_ids=["w1", "w2", "w3"],
+    )
+    assert task_queue.requeue_stalled() == (0, 1)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ExportStatus.FAILED, tasks.EXPORT_LOST)
+    assert job.finished_at is not None
+    page = consultant_client.get(_job_url(job)).content.decode()
+    assert _readonly(page, "result") == f"The export failed: {tasks.EXPORT_LOST}"
+
+
+def test_a_given_up_task_of_another_kind_leaves_exports_alone(database_queue):
+    job = ExportJob.objects.create(author=_consultant("bob"), total=1)
+    result = tasks.render_report_pdf.enqueue(job.pk)  # the same number, by chance
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING",
+        started_at=timezone.now() - timedelta(hours=1),
+        worker_ids=["w1", "w2", "w3"],
+    )
+    assert task_queue.requeue_stalled() == (0, 1)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ExportStatus.QUEUED, "")

@@ -25,8 +25,9 @@ def _url(assessment) -> str:
     return reverse("assessments:send_link", args=[assessment.token])
 
 
-def _send(client, assessment, email="ada@example.com", step="goals", **extra):
-    return client.post(_url(assessment), {"email": email, "step": step}, **extra)
+def _send(client, assessment, email="ada@example.com", step="goals", more=(), **extra):
+    data = {"email": email, "step": step, **dict(more)}
+    return client.post(_url(assessment), data, **extra)
 
 
 def _element_text(page: str, element_id: str) -> str:
@@ -75,6 +76,27 @@ def test_from_the_review_the_client_returns_to_the_review(client):
     assert response["Location"] == reverse(
         "assessments:review", args=[assessment.token]
     ) + ("?link=sent#send-link")
+
+
+def test_a_section_opened_from_the_review_keeps_leading_back_there(client):
+    # "Change" on the review opens a section with ?from=review; sending the
+    # link from there must not drop it, or saving would move on to the next
+    # step instead of back to the review.
+    assessment = draft_assessment()
+    page = client.get(section_url(assessment, "goals") + "?from=review")
+    assert '<input type="hidden" name="from" value="review">' in page.content.decode()
+    response = _send(client, assessment, more={"from": "review"})
+    assert response["Location"] == section_url(assessment, "goals") + (
+        "?from=review&link=sent#send-link"
+    )
+    # A malformed address: the page's way back keeps it too.
+    page = _send(client, assessment, email="nope", more={"from": "review"})
+    html = page.content.decode()
+    assert f'href="{section_url(assessment, "goals")}?from=review"' in html
+    assert '<input type="hidden" name="from" value="review">' in html
+    # Without it, the plain section.
+    plain = client.get(section_url(assessment, "goals")).content.decode()
+    assert 'name="from"' not in plain
 
 
 def test_an_unknown_step_leads_to_where_the_client_left_off(client):

@@ -184,6 +184,32 @@ def test_what_if_shows_the_structure_and_hires_of_the_changed_answers(client):
     assert 'id="what-if-quarter-3"' not in page
 
 
+def test_what_if_says_why_it_counts_fewer_teams_than_typed(client):
+    # §3: the advice speaks of the teams that will carry ML work, no more than
+    # the use cases; with 12 teams typed, "3 product teams" needs its reason.
+    assessment = submitted_assessment(**example("small-product-startup"))
+    query = {"stage": "enterprise", "product_teams": "12", "ml_use_cases": "3"}
+    page = _get(client, assessment, query).content.decode()
+    assert "3 product teams" in _element(page, "what-if-result")
+    assert _element(page, "what-if-squads") == (
+        "The plan counts ML work in 3 of your 12 product teams, as many as the "
+        "use cases you plan: a team without a use case has no ML work to carry. "
+        "Plan more use cases to spread ML to more teams."
+    )
+    none = {**query, "ml_use_cases": "0"}
+    assert _element(
+        _get(client, assessment, none).content.decode(), "what-if-squads"
+    ) == (
+        "With no ML use case planned yet, the plan counts ML work in 1 of your "
+        "12 product teams."
+    )
+    # As many use cases as teams, or more: every team counts, nothing to say.
+    enough = {**query, "ml_use_cases": "12"}
+    assert (
+        'id="what-if-squads"' not in _get(client, assessment, enough).content.decode()
+    )
+
+
 def test_what_if_names_the_consultants_structure_as_the_plans(client):
     assessment = submitted_assessment()
     Assessment.objects.filter(pk=assessment.pk).update(
