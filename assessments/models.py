@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -168,6 +169,12 @@ class Assessment(models.Model):
     # Keyed hash of the address that started it, to rate-limit new assessments
     # without keeping the address itself.
     created_from = models.CharField(max_length=64, blank=True, editable=False)
+    # One organisation's assessments over time: a new start begins a lineage,
+    # a copy continues its source's. Each copy has its own Organization row
+    # (a submitted plan keeps the answers it was advised on), so this, not the
+    # row, says which assessments belong to one client: their history, and
+    # counting each client once among "organisations like yours".
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     # The submitted assessment this draft was copied from, so the copy can say
     # so and its report can be compared with the earlier one.
     copied_from = models.ForeignKey(
@@ -224,6 +231,7 @@ class Assessment(models.Model):
             "largest_gap",
             "created_from",
             "copied_from",  # set once, when the copy is made
+            "lineage",
             "updated_at",
         ]
     )

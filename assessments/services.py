@@ -224,7 +224,9 @@ def assessment_create_from_answers(
     organization.contact_name = contact_name
     organization.contact_email = contact_email
     assessment.created_from = created_from
-    assessment.copied_from = copied_from
+    if copied_from is not None:
+        assessment.copied_from = copied_from
+        assessment.lineage = copied_from.lineage
     organization.full_clean()
     organization.save()
     assessment.organization = organization

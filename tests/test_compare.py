@@ -149,7 +149,11 @@ def test_a_copy_knows_the_assessment_it_was_copied_from(client):
     copy = Assessment.objects.get(copied_from=earlier)
     assert response["Location"] == reverse("assessments:review", args=[copy.token])
     assert list(earlier.copies.all()) == [copy]
-    assert submitted_assessment().copied_from is None
+    # One client over time: the copy continues the earlier one's lineage.
+    assert copy.lineage == earlier.lineage
+    unrelated = submitted_assessment()
+    assert unrelated.copied_from is None
+    assert unrelated.lineage not in (earlier.lineage, None)
 
 
 def test_the_copys_first_page_says_it_is_a_copy_and_of_when(client):

@@ -91,6 +91,7 @@ def test_model_fields_are_questions_or_known_non_answers():
             "sections_saved",
             "created_from",
             "copied_from",
+            "lineage",
             "rulebook_version",
             "recommended_structure",
             "largest_gap_role",
