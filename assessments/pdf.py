@@ -5,13 +5,17 @@ read only our own static files and ``data:`` URLs — never the network or other
 files on disk.
 """
 
+import hashlib
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 
 from assessments.report import Report
@@ -83,6 +87,35 @@ def laid_out_report(report: Report):
     return HTML(string=html, url_fetcher=_fetcher(), base_url=STATIC_SCHEME).render()
 
 
+@contextmanager
+def _one_renderer(name: str) -> Iterator[None]:
+    """Only one process renders a given PDF at a time; the next one waits and
+    then finds it stored. Without it, a client's download and the task worker
+    rendering at submit both render the same PDF when the worker runs behind,
+    and the doubled work makes both slower.
+
+    PostgreSQL only, with an advisory lock held to the end of a transaction.
+    On SQLite a transaction would hold the single write lock through the
+    render (settings open them IMMEDIATE), stopping every other write: there
+    the same PDF is rendered twice at worst, as before.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    digest = hashlib.sha256(f"team-plan-pdf:{name}".encode()).digest()
+    lock_id = int.from_bytes(digest[:8], "big", signed=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        yield
+
+
+def _stored(name: str) -> bytes | None:
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
 def cached_report_pdf(report: Report, *, key: str) -> bytes:
     """The PDF of ``report``, rendered once per revision and kept in storage.
 
@@ -92,13 +125,19 @@ def cached_report_pdf(report: Report, *, key: str) -> bytes:
     """
     folder = f"team-plans/{key}"
     name = f"{folder}/{report.revision}.pdf"
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            return handle.read()
+    stored = _stored(name)
+    if stored is not None:
+        return stored
+    with _one_renderer(name):
+        return _stored(name) or _render_and_store(report, folder, name)
+
+
+def _render_and_store(report: Report, folder: str, name: str) -> bytes:
     data = render_report_pdf(report)
     default_storage.save(name, ContentFile(data))
-    # Two first downloads at once both render; the storage renames the second
-    # copy. Keep one file per owner: drop that copy and older revisions.
+    # On SQLite two first downloads at once both render, and the storage
+    # renames the second copy. Keep one file per owner: drop that copy and
+    # older revisions.
     _dirs, files = default_storage.listdir(folder)
     for file in files:
         if f"{folder}/{file}" != name:

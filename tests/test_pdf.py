@@ -2,6 +2,8 @@
 
 import io
 import shutil
+import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -14,6 +16,7 @@ from assessments import report as report_module
 from assessments.advice.rulebook import CURRENT_VERSION
 from assessments.models import Assessment, Organization
 from assessments.report import layout_digest
+from assessments.selectors import assessment_report
 from tests.factories import example, submitted_assessment
 from tests.pdf_helpers import pdf_text
 
@@ -142,6 +145,48 @@ def test_repeat_download_serves_the_stored_pdf(client, renders):
     assert len(renders) == 1
     _dirs, files = default_storage.listdir(f"team-plans/{assessment.token}")
     assert len(files) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_downloads_at_once_render_once(monkeypatch):
+    # The task worker rendering at submit and the client's first download
+    # race: on PostgreSQL the second waits for the first and reads its PDF.
+    # (On SQLite both render; the storage keeps one file.)
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the render lock is PostgreSQL's advisory lock")
+    assessment = submitted_assessment()
+    report = assessment_report(assessment)
+    folder = f"team-plans/{assessment.token}"
+    for name in default_storage.listdir(folder)[1]:  # rendered at submit
+        default_storage.delete(f"{folder}/{name}")
+    renders, started = [], threading.Event()
+
+    def slow_render(report):
+        renders.append(1)
+        started.set()
+        time.sleep(0.5)  # long enough for the other thread to arrive
+        return b"%PDF-1.7 test"
+
+    monkeypatch.setattr(pdf_module, "render_report_pdf", slow_render)
+    results = []
+
+    def download():
+        try:
+            results.append(pdf_module.cached_report_pdf(report, key=assessment.token))
+        finally:
+            connection.close()  # each thread's own connection
+
+    first = threading.Thread(target=download)
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=download)
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert results == [b"%PDF-1.7 test"] * 2
+    assert renders == [1]
 
 
 def test_changed_answers_rulebook_or_layout_make_a_new_pdf(
