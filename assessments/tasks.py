@@ -172,9 +172,7 @@ def task_given_up(task_path: str, args: list) -> None:
     page for it; a PDF is rendered on download, a lost mail cannot be told."""
     if task_path == build_pdf_export.module_path:
         now = timezone.now()
-        ExportJob.objects.filter(pk=args[0]).exclude(
-            status=ExportStatus.DONE
-        ).update(
+        ExportJob.objects.filter(pk=args[0]).exclude(status=ExportStatus.DONE).update(
             status=ExportStatus.FAILED,
             error=EXPORT_LOST,
             finished_at=now,

@@ -129,8 +129,7 @@ class Exploration:
         teams = f"{squads} of your {answers.product_teams} product teams"
         if answers.ml_use_cases == 0:
             return (
-                f"With no ML use case planned yet, the plan counts ML work in "
-                f"{teams}."
+                f"With no ML use case planned yet, the plan counts ML work in {teams}."
             )
         return (
             f"The plan counts ML work in {teams}, as many as the use cases you "
