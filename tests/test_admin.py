@@ -945,7 +945,7 @@ def test_unfiltered_list_on_postgresql_is_not_counted_row_by_row(
     consultant_client, consultant, monkeypatch
 ):
     _bulk_assessments(30, consultant)
-    monkeypatch.setattr("assessments.admin.ESTIMATE_ABOVE", 0)
+    monkeypatch.setattr("assessments.admin.assessments.ESTIMATE_ABOVE", 0)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE assessments_assessment")

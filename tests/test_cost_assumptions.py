@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
-from assessments.admin import COST_FIELDS, cost_field
+from assessments.admin.cost_assumptions import COST_FIELDS, cost_field
 from assessments.advice import CostsInvalid
 from assessments.advice.costs import MAX_COST, SENIORITIES
 from assessments.advice.domain import ROLES

@@ -1,0 +1,332 @@
+"""Assessments: the list consultants work from and the review page."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from simple_history.models import ModelChange
+
+from assessments import exports, services
+from assessments.admin import CONSULTANTS_GROUP
+from assessments.admin.history import (
+    ReviewHistoryHelper,
+    ViewOnlyHistoryAdmin,
+    review_changes,
+)
+from assessments.choices import Status, Structure
+from assessments.flow import answer_rows, saved_values
+from assessments.models import Assessment, effective_structure
+from assessments.selectors import assessment_report
+
+DRAFT_READONLY = ["status", "override_structure", "override_reason", "client_comment"]
+ESTIMATE_ABOVE = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts an unfiltered list from PostgreSQL's statistics, not row by row.
+
+    Counting 100,000 rows on every page view is the one cost of the list that
+    grows with the table; a filtered list is counted exactly.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if connection.vendor == "postgresql" and not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                    [queryset.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            # Small tables are cheap to count and their statistics may be stale.
+            if row and row[0] >= ESTIMATE_ABOVE:
+                return row[0]
+        return super().count
+
+
+class ConsultantFilter(admin.SimpleListFilter):
+    title = "consultant"
+    parameter_name = "consultant"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Assigned to me"), ("none", "Not assigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class StructureFilter(admin.SimpleListFilter):
+    """The structure the client is told: the consultant's override, else ours."""
+
+    title = "structure"
+    parameter_name = "structure"
+
+    def lookups(self, request, model_admin):
+        return Structure.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            # The same expression as the index on it (see Assessment.Meta).
+            return queryset.alias(structure=effective_structure()).filter(
+                structure=self.value()
+            )
+        return queryset
+
+
+class ReviewForm(forms.ModelForm):
+    """Only the review fields; the model's ``clean`` enforces the override rule."""
+
+    class Meta:
+        model = Assessment
+        fields = services.REVIEW_FIELDS
+        help_texts = {
+            "override_structure": "Leave empty to keep TeamAdvisor's recommendation.",
+            "override_reason": "Required with an override. Shown to the client.",
+            "client_comment": "Shown to the client in the report and the PDF.",
+            "internal_notes": "Only consultants see these. Never shown to the client.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            allowed = services.allowed_statuses(self.instance.status)
+            self.fields["status"].choices = [
+                choice
+                for choice in self.fields["status"].choices
+                if choice[0] in allowed
+            ]
+        if "assigned_to" in self.fields:
+            users = self.fields["assigned_to"].queryset
+            consultants = Q(is_staff=True, groups__name=CONSULTANTS_GROUP)
+            self.fields["assigned_to"].queryset = users.filter(
+                consultants | Q(is_superuser=True), is_active=True
+            ).distinct()
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ViewOnlyHistoryAdmin):
+    form = ReviewForm
+    list_display = [
+        "organisation",
+        "stage",
+        "ai_focus",
+        "structure",
+        "largest_gap_display",
+        "status",
+        "assigned_to",
+        "submitted_at",
+    ]
+    list_filter = [
+        "status",
+        "organization__stage",
+        "ai_focus",
+        StructureFilter,
+        ConsultantFilter,
+        ("submitted_at", admin.DateFieldListFilter),
+    ]
+    search_fields = [
+        "organization__name",
+        "organization__contact_name",
+        "organization__contact_email",
+    ]
+    date_hierarchy = "submitted_at"
+    # Newest submission first and drafts (no date yet) last, on every database:
+    # PostgreSQL would put NULLs first in a descending order.
+    ordering = [F("submitted_at").desc(nulls_last=True), "-id"]
+    # Counting every assessment on each page is what makes big lists slow.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    actions = ["export_csv", "export_answers", "export_pdfs"]
+    readonly_fields = ["client_links", "answers_view", "advice_view", "review_history"]
+    fieldsets = [
+        ("Client", {"fields": ["client_links"]}),
+        ("Review", {"fields": list(services.REVIEW_FIELDS)}),
+        ("Advice", {"fields": ["advice_view"]}),
+        ("Answers", {"fields": ["answers_view"]}),
+        ("History", {"fields": ["review_history"]}),
+    ]
+
+    def view_on_site(self, obj: Assessment) -> str | None:
+        # A draft's private link would let a consultant edit the client's answers.
+        return None if obj.is_draft else obj.get_absolute_url()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super().get_queryset(request).select_related("organization", "assigned_to")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # assessments come from clients
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_view_history_or_change_history_permission(request, obj):
+            return fieldsets
+        # The same permission as the history page (see settings).
+        return [(name, opts) for name, opts in fieldsets if name != "History"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_draft:
+            # Nothing to override or comment on before the client submits.
+            return [*self.readonly_fields, *DRAFT_READONLY]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        services.assessment_save_review(assessment=obj, by=request.user)
+
+    # Columns ------------------------------------------------------------
+
+    @admin.display(description="organisation", ordering="organization__name")
+    def organisation(self, obj: Assessment) -> str:
+        return obj.organization.name if obj.organization else "(not given yet)"
+
+    @admin.display(description="stage", ordering="organization__stage")
+    def stage(self, obj: Assessment) -> str:
+        return obj.organization.get_stage_display() if obj.organization else "—"
+
+    @admin.display(description="structure", ordering=effective_structure())
+    def structure(self, obj: Assessment) -> str:
+        if obj.override_structure:
+            return (
+                f"{obj.get_override_structure_display()} (consultant; "
+                f"TeamAdvisor: {obj.get_recommended_structure_display()})"
+            )
+        return obj.get_recommended_structure_display() or "—"
+
+    @admin.display(description="largest role gap", ordering="-largest_gap")
+    def largest_gap_display(self, obj: Assessment) -> str:
+        if obj.largest_gap_role:
+            return f"{obj.get_largest_gap_role_display()}: {obj.largest_gap}"
+        return "none" if obj.largest_gap == 0 else "—"
+
+    # Detail page --------------------------------------------------------
+
+    @admin.display(description="links")
+    def client_links(self, obj: Assessment) -> str:
+        if obj.is_draft:
+            # No private link: it would let a consultant edit the client's answers.
+            return "Draft: the client has not submitted yet."
+        return format_html(
+            "<a href='{}'>Client's report</a> · <a href='{}'>Download PDF</a>",
+            obj.get_absolute_url(),
+            reverse("assessments:report_pdf", args=[obj.token]),
+        )
+
+    @admin.display(description="answers")
+    def answers_view(self, obj: Assessment) -> str:
+        rows = answer_rows(saved_values(obj))
+        return render_to_string("admin/assessments/answers.html", {"answers": rows})
+
+    @admin.display(description="advice")
+    def advice_view(self, obj: Assessment) -> str:
+        if obj.is_draft:
+            return "No advice before the client submits."
+        report = assessment_report(obj)
+        return render_to_string("admin/assessments/advice.html", {"report": report})
+
+    @admin.display(description="history")
+    def review_history(self, obj: Assessment) -> str:
+        records = list(
+            obj.history.select_related("history_user", "assigned_to").order_by(
+                "history_id"
+            )
+        )
+        changes = []
+        if records:
+            first = records[0]
+            created = ModelChange("Status", "—", first.get_status_display())
+            changes.append({"record": first, "fields": [created]})
+        for previous, record in zip(records, records[1:], strict=False):
+            fields = review_changes(record, previous)
+            if fields:
+                changes.append({"record": record, "fields": fields})
+        return render_to_string(
+            "admin/assessments/history.html", {"changes": changes[::-1]}
+        )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # The history page shows labels and usernames too, not raw keys and ids.
+        return ReviewHistoryHelper(self.model, historical_record)
+
+    # Exports ------------------------------------------------------------
+
+    def _download(self, content, content_type: str, extension: str) -> HttpResponse:
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="assessments-{stamp}.{extension}"'
+        )
+        return response
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._download(
+            exports.assessments_csv(queryset), "text/csv; charset=utf-8", "csv"
+        )
+
+    @admin.action(
+        description="Export answers files (ZIP of JSON)", permissions=["view"]
+    )
+    def export_answers(self, request, queryset):
+        # A draft's answers are unfinished: ``teamplan`` would refuse the file.
+        submitted = self._submitted_only(request, queryset, "answers file")
+        if submitted is None:
+            return None
+        return self._download(exports.answers_zip(submitted), "application/zip", "zip")
+
+    @admin.action(
+        description="Export team-plan PDFs (ZIP, built in the background)",
+        permissions=["view"],
+    )
+    def export_pdfs(self, request, queryset):
+        # Rendering takes about a second a PDF: a task does it, and the
+        # consultant follows it on the export's page.
+        try:
+            job = services.export_job_start(author=request.user, assessments=queryset)
+        except services.NothingToExport:
+            self.message_user(
+                request, "Drafts have no team plan yet.", level=messages.WARNING
+            )
+            return None
+        except services.ExportTooLarge:
+            self.message_user(
+                request,
+                f"Select at most {services.MAX_PDF_EXPORT:,} submitted assessments "
+                "per export.",
+                level=messages.WARNING,
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:assessments_exportjob_change", args=[job.pk])
+        )
+
+    def _submitted_only(self, request, queryset, noun: str) -> QuerySet | None:
+        """The submitted assessments selected; warns about the drafts left out."""
+        drafts = queryset.filter(status=Status.DRAFT).count()
+        submitted = queryset.exclude(status=Status.DRAFT)
+        if not submitted.exists():
+            self.message_user(
+                request, f"Drafts have no {noun} yet.", level=messages.WARNING
+            )
+            return None
+        if drafts:
+            self.message_user(
+                request,
+                f"Skipped {drafts} draft{'' if drafts == 1 else 's'}: "
+                f"a draft has no {noun} until the client submits it.",
+                level=messages.WARNING,
+            )
+        return submitted
