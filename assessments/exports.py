@@ -1,19 +1,56 @@
-"""Exports for consultants: CSV rows, answers files and PDFs of assessments."""
+"""Exports for consultants: CSV rows, answers files and PDFs of assessments.
+
+The CSV (``assessments_csv``) has two readers, and one convention serves both:
+
+- Every column is in the questionnaire's words, for a person with a
+  spreadsheet. An answer's column is headed by its question's label, or a
+  short form of it where the label is a whole sentence or speaks to the
+  client (``SHORT_HEADERS``: "Stage", "Contact name"); a choice reads as its
+  label ("Large startup"), a yes/no answer as "Yes", "No" or "Not sure", a
+  list as its labels joined by "; ", a time in ISO 8601 in UTC to the second
+  (``2025-03-14T09:26:53+00:00``), a count as a plain number.
+- Each coded column (a choice, a yes/no answer, the status, a structure, the
+  pain points, the high risks) is followed by its twin for scripts, headed by
+  the same words plus " (key)", or " (keys)" when it holds a list. Its cell is
+  the stable key: the vocabulary's key for a choice (``large_startup``,
+  ``in_review``), the questionnaire's option key for a yes/no answer
+  (``yes``, ``no``, ``not_sure``); a list's keys are separated by single
+  spaces, in the order of its labels.
+
+No answer (also a draft's step not saved yet, whatever default its row holds),
+no consultant, no override, no advice (a draft) is an empty cell, in both
+columns of a pair. The first column is the assessment's id, headed "Assessment
+ID" (a file starting "ID" is taken for SYLK by Excel). Answer columns come from
+the question table (``assessments.questions``), in its order, so a new
+question gets its columns without a change here. The consultant's override,
+its reason and the comment for the client are exported; the internal notes
+never are. Every cell goes through ``spreadsheet_safe``.
+
+The answers ZIP (``answers_zip``) is the ``teamplan`` command's input format
+and stays exactly that.
+"""
 
 import csv
 import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO
 
+from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from assessments import questions
+from assessments.advice import Advice
+from assessments.advice.domain import STRUCTURES, Choices
 from assessments.answers_file import assessment_to_answers
+from assessments.choices import Status
+from assessments.flow import UNANSWERED, saved_values
 from assessments.models import ROLE_KEYS, Assessment
 from assessments.pdf import cached_report_pdf
-from assessments.selectors import active_cost_table, assessment_report
+from assessments.selectors import active_cost_table, assessment_report, review_of
 
 # A spreadsheet runs a cell that starts with one of these as a formula, and
 # some skip leading whitespace (spaces, tabs, line breaks) before looking.
@@ -21,33 +58,26 @@ _FORMULA_STARTS = ("=", "+", "-", "@")
 # Control characters that spreadsheets treat as cell or formula separators.
 _SEPARATOR_STARTS = ("\t", "\r")
 
-
-def answer_column(question: questions.Question) -> str:
-    """The CSV column of a question: its answers-file path, flattened
-    (``headcount_data_analyst``), or its field when it is not in the file."""
-    if question.path == "organization.name":
-        return "organisation"  # "name" alone would not say whose
-    if question.path is None:
-        return question.field
-    return question.path.removeprefix("organization.").replace(".", "_")
-
-
-def csv_columns() -> list[str]:
-    """The organisation's answers, the status, the assessment's answers, the
-    advice."""
-    return [
-        *map(answer_column, questions.of_owner("organization")),
-        "status",
-        "submitted_at",
-        "consultant",
-        *map(answer_column, questions.of_owner("assessment")),
-        "rulebook_version",
-        "structure",
-        "alternative",
-        "consultant_structure",
-        *(f"gap_{role}" for role in ROLE_KEYS),
-        "high_risks",
-    ]
+# Headers of the questions whose label is a whole sentence or speaks to the
+# client ("Your name"); any other question is headed by its label.
+SHORT_HEADERS: dict[str, str] = {
+    "name": "Organisation",
+    "stage": "Stage",
+    "regulated": "Regulated sector",
+    "contact_name": "Contact name",
+    "contact_email": "Contact email",
+    "ai_focus": "AI focus",
+    "ml_use_cases": "ML use cases planned",
+    "product_teams": "Product teams using ML",
+    "dedicated_ml_budget": "Dedicated ML budget",
+    "current_structure": "Current structure",
+    "has_ml_lead": "Has an ML lead",
+    "full_stack_data_scientists": "Full-stack data scientists",
+    "pain_points": "Pain points",
+}
+KEY_SUFFIX = " (key)"
+KEYS_SUFFIX = " (keys)"  # a list of keys, separated by spaces
+LABEL_SEPARATOR = "; "  # between the labels of a list
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -67,53 +97,175 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def _answer_cell(question: questions.Question, owner) -> object:
-    if owner is None:
-        return ""
-    value = getattr(owner, question.field)  # None (e.g. not known): an empty cell
-    return " ".join(value) if question.kind == "choices" else value
+@dataclass(frozen=True)
+class Exported:
+    """What one CSV row is read from."""
+
+    assessment: Assessment
+    answers: dict[questions.Question, object]  # as ``flow.saved_values`` has them
+    advice: Advice | None  # None for a draft: no advice yet
 
 
-def _row(assessment: Assessment) -> dict[str, object]:
-    org = assessment.organization
-    row: dict[str, object] = {
-        **{
-            answer_column(q): _answer_cell(q, org)
-            for q in questions.of_owner("organization")
-        },
-        "status": assessment.status,
-        "submitted_at": assessment.submitted_at.isoformat()
-        if assessment.submitted_at
-        else "",
-        "consultant": assessment.assigned_to.get_username()
-        if assessment.assigned_to
-        else "",
-        **{
-            answer_column(q): _answer_cell(q, assessment)
-            for q in questions.of_owner("assessment")
-        },
-        "rulebook_version": assessment.rulebook_version,
-        "consultant_structure": assessment.override_structure,
-    }
-    if not assessment.is_draft:
-        # The CSV holds no money: no cost table, so no lookup per row.
-        advice = assessment_report(assessment, costs=None).advice
-        # TeamAdvisor's own choice; a consultant's is in consultant_structure.
-        row["structure"] = assessment.recommended_structure
-        row["alternative"] = advice.structure.alternative
-        row.update({f"gap_{role.key}": role.gap for role in advice.roles})
-        row["high_risks"] = " ".join(r.key for r in advice.risks if r.level == "high")
-    return row
+@dataclass(frozen=True)
+class Column:
+    header: str
+    cell: Callable[[Exported], object]
+
+
+# A coded value as (key, label) pairs: none, one, or a list's.
+Coded = list[tuple[str, str]]
+
+
+def _coded(
+    header: str, read: Callable[[Exported], Coded], *, many: bool = False
+) -> list[Column]:
+    """A column of labels and its twin of keys, " (keys)" when ``many``."""
+    return [
+        Column(header, lambda row: LABEL_SEPARATOR.join(lb for _k, lb in read(row))),
+        Column(
+            header + (KEYS_SUFFIX if many else KEY_SUFFIX),
+            lambda row: " ".join(key for key, _lb in read(row)),
+        ),
+    ]
+
+
+def _pairs(keys: object, choices: Choices) -> Coded:
+    """``keys`` (one key, a list of them, or "" or None: none) with their
+    labels; an unknown key, from an older vocabulary, is its own label."""
+    if not keys:
+        return []
+    labels = dict(choices)
+    listed = [keys] if isinstance(keys, str) else list(keys)
+    return [(key, labels.get(key, key)) for key in listed]
+
+
+def question_header(question: questions.Question) -> str:
+    return SHORT_HEADERS.get(question.field, question.label)
+
+
+def _answer_columns(question: questions.Question) -> list[Column]:
+    """A question's answer column, and its keys' twin when the answer is coded."""
+
+    def saved(row: Exported) -> object:
+        # UNANSWERED for a step the client has not saved yet, whatever default
+        # the row holds ("none", False, null): no answer, an empty cell.
+        return row.answers.get(question, UNANSWERED)
+
+    def value(row: Exported) -> object:
+        answer = saved(row)
+        return None if answer is UNANSWERED else answer  # None: an empty cell
+
+    header = question_header(question)
+    if question.kind in ("text", "count"):
+        return [Column(header, value)]
+    if question.kind in ("choice", "choices"):
+        return _coded(
+            header,
+            lambda row: _pairs(value(row), question.choices),
+            many=question.kind == "choices",
+        )
+
+    # Yes/no: the key and label of the option that stores the answer (null is
+    # "Not sure" where the question offers it, else no answer).
+    def option(row: Exported) -> Coded:
+        answer = saved(row)
+        return [(k, lb) for k, lb, stored in question.options if stored is answer]
+
+    return _coded(header, option)
+
+
+def _advised(read: Callable[[Advice], object]) -> Callable[[Exported], object]:
+    """A cell read from the advice; empty for a draft, which has none."""
+    return lambda row: "" if row.advice is None else read(row.advice)
+
+
+def _gap_column(role: str) -> Column:
+    def gap(advice: Advice) -> object:
+        return next((r.gap for r in advice.roles if r.key == role), "")
+
+    # Named as the role's headcount question is: "Gap: Data analysts".
+    headcount = questions.by_path(f"headcount.{role}")
+    return Column(f"Gap: {headcount.label if headcount else role}", _advised(gap))
+
+
+def _high_risks(row: Exported) -> Coded:
+    if row.advice is None:
+        return []
+    return [(r.key, r.label) for r in row.advice.risks if r.level == "high"]
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def csv_columns() -> list[Column]:
+    """The CSV's columns in order: the id, the organisation's answers, where
+    the review stands, the assessment's answers, the advice and the review."""
+    columns = [Column("Assessment ID", lambda row: row.assessment.pk)]
+    for question in questions.of_owner("organization"):
+        columns += _answer_columns(question)
+    columns += _coded(
+        "Status", lambda row: _pairs(row.assessment.status, Status.choices)
+    )
+    columns += [
+        Column("Submitted at", lambda row: _iso(row.assessment.submitted_at)),
+        # Full name, else username: as the client's plan names them.
+        Column("Consultant", lambda row: review_of(row.assessment).consultant),
+    ]
+    for question in questions.of_owner("assessment"):
+        columns += _answer_columns(question)
+    columns.append(
+        Column("Rulebook version", lambda row: row.assessment.rulebook_version)
+    )
+    # TeamAdvisor's own choice; the consultant's override is beside it.
+    columns += _coded(
+        "TeamAdvisor's structure",
+        lambda row: _pairs(row.assessment.recommended_structure, STRUCTURES),
+    )
+    columns += _coded(
+        "Alternative structure",
+        lambda row: _pairs(row.advice and row.advice.structure.alternative, STRUCTURES),
+    )
+    columns += _coded(
+        "Consultant's structure",
+        lambda row: _pairs(row.assessment.override_structure, STRUCTURES),
+    )
+    columns += [
+        Column("Reason for the override", lambda row: row.assessment.override_reason),
+        Column("Comment for the client", lambda row: row.assessment.client_comment),
+        # Never the internal notes: they do not leave the admin.
+        *map(_gap_column, ROLE_KEYS),
+    ]
+    columns += _coded("High risks", _high_risks, many=True)
+    return columns
+
+
+def _exported(assessment: Assessment) -> Exported:
+    answers = saved_values(assessment)
+    if assessment.is_draft:
+        return Exported(assessment, answers, advice=None)
+    # The CSV holds no money: no cost table, so no lookup per row.
+    advice = assessment_report(assessment, costs=None).advice
+    return Exported(assessment, answers, advice)
 
 
 def assessments_csv(assessments: Iterable[Assessment]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=csv_columns(), restval="")
-    writer.writeheader()
-    for assessment in assessments:
-        writer.writerow(
-            {key: spreadsheet_safe(value) for key, value in _row(assessment).items()}
+    """The CSV of ``assessments``, one row each, in their order.
+
+    A queryset is read in one query, whatever its length: its organisations
+    and consultants come with it, and its internal notes stay behind.
+    """
+    if isinstance(assessments, QuerySet):
+        assessments = assessments.select_related("organization", "assigned_to").defer(
+            "internal_notes"
         )
+    columns = csv_columns()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([column.header for column in columns])
+    for assessment in assessments:
+        row = _exported(assessment)
+        writer.writerow([spreadsheet_safe(column.cell(row)) for column in columns])
     return out.getvalue()
 
 

@@ -1,6 +1,5 @@
 """The consultants' workspace in the Django admin."""
 
-import csv
 import io
 import json
 import zipfile
@@ -637,91 +636,6 @@ def _action(client, action: str, assessments) -> object:
             "_selected_action": [a.pk for a in assessments],
         },
     )
-
-
-def _csv_rows(response) -> list[dict[str, str]]:
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode()
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def test_csv_export_has_answers_advice_and_neutralised_formulas(consultant_client):
-    hostile = submitted_assessment(
-        organization={
-            "name": '=HYPERLINK("http://evil")',
-            "industry": "+cmd|' /C calc'!A0",
-        }
-    )
-    normal = submitted_assessment(**example("product-enterprise"))
-    rows = _csv_rows(_action(consultant_client, "export_csv", [hostile, normal]))
-    assert len(rows) == 2
-    by_name = {row["organisation"]: row for row in rows}
-    evil = by_name['\'=HYPERLINK("http://evil")']
-    assert evil["industry"] == "'+cmd|' /C calc'!A0"
-    enterprise = by_name["Helvetia Mutual"]
-    advice = assessment_report(normal).advice
-    assert enterprise["structure"] == advice.structure.key == "hybrid"
-    assert enterprise["alternative"] == advice.structure.alternative
-    assert enterprise["headcount_software_developer"] == "12"
-    gaps = {role.key: role.gap for role in advice.roles}
-    assert int(enterprise["gap_mlops_engineer"]) == gaps["mlops_engineer"] > 0
-    high = [risk.key for risk in advice.risks if risk.level == "high"]
-    assert enterprise["high_risks"].split() == high
-    assert "siloing" in high
-
-
-def test_csv_export_has_the_second_edition_answers(consultant_client):
-    regulated = draft_assessment(
-        organization={"name": "Regulated Ltd", "regulated": True}, has_ml_lead=True
-    )
-    not_known = draft_assessment(organization={"name": "Unsure Ltd"}, has_ml_lead=None)
-    rows = _csv_rows(_action(consultant_client, "export_csv", [regulated, not_known]))
-    columns = {
-        row["organisation"]: (row["regulated"], row["has_ml_lead"]) for row in rows
-    }
-    # Not known (a client's "Not sure") is an empty cell.
-    assert columns == {"Regulated Ltd": ("True", "True"), "Unsure Ltd": ("False", "")}
-
-
-FORMULA_STARTS = ["=", "+", "-", "@", "\t=", "\r=", " =", "\n=", "  \t@"]
-
-
-@pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
-def test_csv_export_neutralises_each_formula_start(consultant_client, start):
-    assessment = submitted_assessment()
-    name = f'{start}HYPERLINK("http://evil","x")'
-    # Straight into the row: the questionnaire may refuse some of these names,
-    # the export must be safe whatever the database holds.
-    Organization.objects.filter(pk=assessment.organization_id).update(
-        name=name, contact_name=f"{start}1+1"
-    )
-    [row] = _csv_rows(_action(consultant_client, "export_csv", [assessment]))
-    assert row["organisation"] == "'" + name
-    assert row["contact_name"] == f"'{start}1+1"
-
-
-@pytest.mark.parametrize(
-    ("value", "exported"),
-    [
-        # A formula character inside the text is harmless: left alone.
-        ("Jean-Luc Consulting", "Jean-Luc Consulting"),
-        ("ana@example.com", "ana@example.com"),
-        ("R+D Labs", "R+D Labs"),
-        ("A=B Ltd", "A=B Ltd"),
-        # At the start it is neutralised even when it looks harmless: "-5" and
-        # "-5+cmd|..." start the same way.
-        ("-5 Degrees Ltd", "'-5 Degrees Ltd"),
-        ("-", "'-"),
-        ("\tplain", "'\tplain"),
-        ("plain\n=second line", "plain\n=second line"),
-    ],
-)
-def test_csv_export_leaves_ordinary_text_alone(consultant_client, value, exported):
-    assessment = submitted_assessment()
-    Organization.objects.filter(pk=assessment.organization_id).update(industry=value)
-    [row] = _csv_rows(_action(consultant_client, "export_csv", [assessment]))
-    assert row["industry"] == exported
-    assert row["employees"] == "40"  # numbers are never prefixed
 
 
 def test_json_export_round_trips_through_teamplan(consultant_client, tmp_path):
