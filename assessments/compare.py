@@ -70,13 +70,26 @@ def _risks(report: Report) -> str:
     return "; ".join(f"{risk.label} ({risk.level})" for risk in risks) or NONE
 
 
-def _advice_values(report: Report) -> dict[str, str]:
+def _needed(report: Report, role) -> str:
+    needed = role.recommended if report.first_edition else role.needed
+    return f"{needed} (gap {role.gap})"
+
+
+def _advice_values(report: Report, *, for_consultants: bool) -> dict[str, str]:
     advice = report.advice
     values = {"Recommended structure": advice.structure.label}
+    if for_consultants:
+        # The engine's own choice, which an override hides from the client.
+        structure = advice.structure
+        values["TeamAdvisor's structure"] = (
+            structure.label if report.first_edition else structure.recommended_label
+        )
     for role in advice.roles:
         values[f"{role.label}: today → after the plan"] = (
             f"{role.current} → {_after_plan(report, role)}"
         )
+        if for_consultants:
+            values[f"{role.label}: needed (gap)"] = _needed(report, role)
     values["First hires"] = _hires(report)
     values["Risks"] = _risks(report)
     return values
@@ -91,8 +104,19 @@ def _rows(earlier: dict[str, str], later: dict[str, str]) -> tuple[Row, ...]:
     )
 
 
-def compare(earlier: Report, later: Report) -> Comparison:
-    advice = Group("The advice", _rows(_advice_values(earlier), _advice_values(later)))
+def compare(
+    earlier: Report, later: Report, *, for_consultants: bool = False
+) -> Comparison:
+    """``for_consultants`` adds what the client's plan does not say in these
+    words: TeamAdvisor's own structure under an override, and each role's
+    need and gap."""
+    advice = Group(
+        "The advice",
+        _rows(
+            _advice_values(earlier, for_consultants=for_consultants),
+            _advice_values(later, for_consultants=for_consultants),
+        ),
+    )
     earlier_sections = {
         section.key: dict(rows) for section, rows in earlier.answer_rows
     }

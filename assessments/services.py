@@ -283,6 +283,19 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
         _enqueue_on_commit(tasks.notify_client_of_review, assessment.pk)
 
 
+def assessment_assign_to(*, assessment: Assessment, consultant) -> None:
+    """One click takes an assessment: ``consultant`` becomes its consultant,
+    and a submitted one is now in review (the client's plan says with whom).
+
+    Through ``assessment_save_review``, so the history records it and the
+    plan's PDF follows. A draft is assigned but stays a draft.
+    """
+    assessment.assigned_to = consultant
+    if assessment.status == Status.SUBMITTED:
+        assessment.status = Status.IN_REVIEW
+    assessment_save_review(assessment=assessment, by=consultant)
+
+
 class TooManyLinkMails(Exception):
     """This assessment, or this client address, asked for too many link mails
     in the last hour."""

@@ -54,10 +54,10 @@ TEXT_FIELDS = ["name", "industry", "contact_name", "contact_email"]
 CONSULTANT_FIELDS = ["override_reason", "client_comment", "internal_notes"]
 # CSV columns holding client text, and what a spreadsheet runs as a formula.
 CSV_TEXT_COLUMNS = {
-    "name": "organisation",
-    "industry": "industry",
-    "contact_name": "contact_name",
-    "contact_email": "contact_email",
+    "name": "Organisation",
+    "industry": "Industry",
+    "contact_name": "Contact name",
+    "contact_email": "Contact email",
 }
 FORMULA_STARTS = ("=", "+", "-", "@")
 

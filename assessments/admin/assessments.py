@@ -2,15 +2,21 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from simple_history.models import ModelChange
 
 from assessments import exports, services
@@ -21,12 +27,42 @@ from assessments.admin.history import (
     review_changes,
 )
 from assessments.choices import Status, Structure
+from assessments.compare import compare
 from assessments.flow import answer_rows, saved_values
 from assessments.models import Assessment, effective_structure
 from assessments.selectors import assessment_report
 
 DRAFT_READONLY = ["status", "override_structure", "override_reason", "client_comment"]
 ESTIMATE_ABOVE = 10_000
+
+
+def over_time_rows(
+    assessments: QuerySet[Assessment], current: Assessment | None
+) -> list[dict]:
+    """One organisation's assessments, oldest first and drafts (not submitted
+    yet) last, each with a link comparing it with the assessment shown, or on
+    the organisation's page with the one submitted before it."""
+    ordered = assessments.select_related("organization").order_by(
+        F("submitted_at").asc(nulls_last=True), "created_at"
+    )
+    rows, previous = [], None
+    for assessment in ordered:
+        if current is None:  # the organisation's page: with the one before
+            pair = (assessment, previous) if previous else None
+        elif current.submitted_at and assessment.pk != current.pk:
+            pair = (current, assessment)  # an assessment's page: with it
+        else:
+            pair = None
+        url = None
+        if assessment.submitted_at:  # a draft has no plan to compare
+            if pair:
+                url = reverse(
+                    "admin:assessments_assessment_compare",
+                    args=[pair[0].pk, pair[1].pk],
+                )
+            previous = assessment
+        rows.append({"assessment": assessment, "compare_url": url})
+    return rows
 
 
 class EstimatedCountPaginator(Paginator):
@@ -118,15 +154,16 @@ class ReviewForm(forms.ModelForm):
 @admin.register(Assessment)
 class AssessmentAdmin(ViewOnlyHistoryAdmin):
     form = ReviewForm
+    # Short cells, so the list fits 1280 px beside its filters (a browser
+    # test measures it): stage and focus share a column, dates have no time.
     list_display = [
         "organisation",
-        "stage",
-        "ai_focus",
+        "stage_and_focus",
         "structure",
         "largest_gap_display",
         "status",
         "assigned_to",
-        "submitted_at",
+        "submitted_on",
     ]
     list_filter = [
         "status",
@@ -149,15 +186,27 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
-    actions = ["export_csv", "export_answers", "export_pdfs"]
-    readonly_fields = ["client_links", "answers_view", "advice_view", "review_history"]
+    actions = ["assign_to_me", "export_csv", "export_answers", "export_pdfs"]
+    readonly_fields = [
+        "client_links",
+        "over_time",
+        "summary_view",
+        "answers_view",
+        "advice_view",
+        "review_history",
+    ]
+    # What a consultant reads first, then the review with Save at the top as
+    # well as the foot, then the full advice and answers to check it against.
     fieldsets = [
-        ("Client", {"fields": ["client_links"]}),
+        ("Client", {"fields": ["client_links", "over_time"]}),
+        ("Summary and the client's concerns", {"fields": ["summary_view"]}),
         ("Review", {"fields": list(services.REVIEW_FIELDS)}),
         ("Advice", {"fields": ["advice_view"]}),
         ("Answers", {"fields": ["answers_view"]}),
         ("History", {"fields": ["review_history"]}),
     ]
+    save_on_top = True
+    change_form_template = "admin/assessments/assessment/change_form.html"
 
     def view_on_site(self, obj: Assessment) -> str | None:
         # A draft's private link would let a consultant edit the client's answers.
@@ -193,18 +242,27 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     def organisation(self, obj: Assessment) -> str:
         return obj.organization.name if obj.organization else "(not given yet)"
 
-    @admin.display(description="stage", ordering="organization__stage")
-    def stage(self, obj: Assessment) -> str:
-        return obj.organization.get_stage_display() if obj.organization else "—"
+    @admin.display(description="stage · AI focus", ordering="organization__stage")
+    def stage_and_focus(self, obj: Assessment) -> str:
+        stage = obj.organization.get_stage_display() if obj.organization else ""
+        parts = [stage, obj.get_ai_focus_display()]
+        return " · ".join(part for part in parts if part) or "—"
 
     @admin.display(description="structure", ordering=effective_structure())
     def structure(self, obj: Assessment) -> str:
         if obj.override_structure:
-            return (
-                f"{obj.get_override_structure_display()} (consultant; "
-                f"TeamAdvisor: {obj.get_recommended_structure_display()})"
+            return format_html(
+                '{} <span title="TeamAdvisor: {}">(consultant)</span>',
+                obj.get_override_structure_display(),
+                obj.get_recommended_structure_display(),
             )
         return obj.get_recommended_structure_display() or "—"
+
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted_on(self, obj: Assessment) -> str:
+        if obj.submitted_at is None:
+            return "—"
+        return timezone.localdate(obj.submitted_at).isoformat()
 
     @admin.display(description="largest role gap", ordering="-largest_gap")
     def largest_gap_display(self, obj: Assessment) -> str:
@@ -224,6 +282,23 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
             obj.get_absolute_url(),
             reverse("assessments:report_pdf", args=[obj.token]),
         )
+
+    @admin.display(description="over time")
+    def over_time(self, obj: Assessment) -> str:
+        """The organisation's assessments in time order (its lineage), each
+        submitted one with a link to compare it with this one."""
+        lineage = Assessment.objects.filter(lineage=obj.lineage)
+        return render_to_string(
+            "admin/assessments/over_time.html",
+            {"rows": over_time_rows(lineage, obj), "current": obj},
+        )
+
+    @admin.display(description="summary")
+    def summary_view(self, obj: Assessment) -> str:
+        if obj.is_draft:
+            return "No advice before the client submits."
+        report = assessment_report(obj)
+        return render_to_string("admin/assessments/summary.html", {"report": report})
 
     @admin.display(description="answers")
     def answers_view(self, obj: Assessment) -> str:
@@ -260,6 +335,76 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         # The history page shows labels and usernames too, not raw keys and ids.
         return ReviewHistoryHelper(self.model, historical_record)
+
+    # Assign to me and compare -------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/assign-to-me/",
+                view(self.assign_to_me_view),
+                name="assessments_assessment_assign_to_me",
+            ),
+            path(
+                "<int:object_id>/compare/<int:other_id>/",
+                view(self.compare_view),
+                name="assessments_assessment_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def assign_to_me_view(self, request: HttpRequest, object_id: int):
+        assessment = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, assessment):
+            raise PermissionDenied
+        services.assessment_assign_to(assessment=assessment, consultant=request.user)
+        self.message_user(request, f"{assessment} is assigned to you.")
+        return HttpResponseRedirect(
+            reverse("admin:assessments_assessment_change", args=[assessment.pk])
+        )
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        assigned = 0
+        for assessment in queryset.exclude(assigned_to=request.user):
+            services.assessment_assign_to(
+                assessment=assessment, consultant=request.user
+            )
+            assigned += 1
+        self.message_user(
+            request, f"{assigned} assessment{pluralize(assigned)} assigned to you."
+        )
+
+    def compare_view(self, request: HttpRequest, object_id: int, other_id: int):
+        """Two submitted assessments of one organisation side by side."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        pair = list(
+            self.get_queryset(request)
+            .filter(pk__in=[object_id, other_id])
+            .exclude(status=Status.DRAFT)
+            .order_by("submitted_at", "pk")
+        )
+        if len(pair) != 2 or pair[0].lineage != pair[1].lineage:
+            raise Http404("Not two submitted assessments of one organisation")
+        earlier, later = pair
+        comparison = compare(
+            assessment_report(earlier, costs=None),
+            assessment_report(later, costs=None),
+            for_consultants=True,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Compare: {later.organization.name}",
+            "earlier": earlier,
+            "later": later,
+            "current": pair[0] if pair[0].pk == object_id else pair[1],
+            "comparison": comparison,
+        }
+        return TemplateResponse(request, "admin/assessments/compare.html", context)
 
     # Exports ------------------------------------------------------------
 
