@@ -454,15 +454,18 @@ def test_date_hierarchy_drills_down_year_month_day(consultant_client):
 # Review ----------------------------------------------------------------
 
 
-def test_detail_page_shows_answers_advice_and_client_links(consultant_client):
+def test_detail_page_shows_answers_advice_and_preview_links(consultant_client):
     assessment = submitted_assessment(**example("balanced-large-startup"))
     page = consultant_client.get(_change_url(assessment)).content.decode()
-    assert "View on site" in page
     assert "Northwind Mobility" in page
     assert "TeamAdvisor recommends: Hybrid: core team plus squads" in page
     assert "S-LARGE-BALANCED" in page
-    assert assessment.get_absolute_url() in page
-    assert reverse("assessments:report_pdf", args=[assessment.token]) in page
+    preview = reverse("admin:assessments_assessment_preview", args=[assessment.pk])
+    assert f"href='{preview}'" in page
+    assert f"href='{preview}team-plan.pdf'" in page
+    # The client's private link is theirs alone: not on the consultant's page.
+    assert "View on site" not in page
+    assert assessment.token not in page
     assert 'name="ml_use_cases"' not in page  # answers are read-only
 
 

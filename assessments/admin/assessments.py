@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
@@ -30,8 +31,12 @@ from assessments.choices import Status, Structure
 from assessments.compare import compare
 from assessments.flow import answer_rows, saved_values
 from assessments.models import Assessment, effective_structure
+from assessments.pdf import cached_report_pdf
 from assessments.selectors import assessment_report
 
+# Columns no URL of the admin may filter on: the private link's token, and
+# the keyed hash of the address that started an assessment.
+SECRET_FIELDS = {"token", "created_from"}
 DRAFT_READONLY = ["status", "override_structure", "override_reason", "client_comment"]
 ESTIMATE_ABOVE = 10_000
 
@@ -208,9 +213,16 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     save_on_top = True
     change_form_template = "admin/assessments/assessment/change_form.html"
 
-    def view_on_site(self, obj: Assessment) -> str | None:
-        # A draft's private link would let a consultant edit the client's answers.
-        return None if obj.is_draft else obj.get_absolute_url()
+    # The private link is the client's key: a consultant reads the plan through
+    # the admin's own preview, never through the client's link.
+    view_on_site = False
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # A filter on the token in the list's URL (token__gte=...) answers
+        # yes or no about its characters: enough to recover a token.
+        if lookup.split(LOOKUP_SEP)[0] in SECRET_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
@@ -275,12 +287,12 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     @admin.display(description="links")
     def client_links(self, obj: Assessment) -> str:
         if obj.is_draft:
-            # No private link: it would let a consultant edit the client's answers.
             return "Draft: the client has not submitted yet."
         return format_html(
-            "<a href='{}'>Client's report</a> · <a href='{}'>Download PDF</a>",
-            obj.get_absolute_url(),
-            reverse("assessments:report_pdf", args=[obj.token]),
+            "<a href='{}'>Preview the client's plan</a> · "
+            "<a href='{}'>Download the PDF</a>",
+            reverse("admin:assessments_assessment_preview", args=[obj.pk]),
+            reverse("admin:assessments_assessment_preview_pdf", args=[obj.pk]),
         )
 
     @admin.display(description="over time")
@@ -351,8 +363,40 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
                 view(self.compare_view),
                 name="assessments_assessment_compare",
             ),
+            path(
+                "<int:object_id>/preview/",
+                view(self.preview_view),
+                name="assessments_assessment_preview",
+            ),
+            path(
+                "<int:object_id>/preview/team-plan.pdf",
+                view(self.preview_pdf_view),
+                name="assessments_assessment_preview_pdf",
+            ),
             *super().get_urls(),
         ]
+
+    def _submitted_for_view(self, request: HttpRequest, object_id: int) -> Assessment:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            self.get_queryset(request).exclude(status=Status.DRAFT), pk=object_id
+        )
+
+    def preview_view(self, request: HttpRequest, object_id: int):
+        """The client's plan as the client reads it, without their link."""
+        assessment = self._submitted_for_view(request, object_id)
+        context = {"assessment": assessment, "report": assessment_report(assessment)}
+        return TemplateResponse(request, "admin/assessments/preview.html", context)
+
+    def preview_pdf_view(self, request: HttpRequest, object_id: int):
+        assessment = self._submitted_for_view(request, object_id)
+        pdf = cached_report_pdf(assessment_report(assessment), key=assessment.token)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="team-plan-{assessment.pk}.pdf"'
+        )
+        return response
 
     @method_decorator(require_POST)
     def assign_to_me_view(self, request: HttpRequest, object_id: int):
