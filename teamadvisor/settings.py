@@ -47,7 +47,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when debug is off")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "assessments.apps.ConsultantsAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
