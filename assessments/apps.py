@@ -16,6 +16,13 @@ class ConsultantsAdminSite(AdminSite):
     """Django's admin, whose home page opens with the consultants' dashboard
     (templates/admin/index.html) above the usual list of models."""
 
+    def get_urls(self):
+        # Without the "view on site" shortcut (/admin/r/<type>/<id>/): it
+        # checks no permission and would redirect any staff member to a
+        # client's private link. Consultants preview plans in the admin.
+        urls = super().get_urls()
+        return [url for url in urls if getattr(url, "name", None) != "view_on_site"]
+
     def index(self, request, extra_context=None):
         context = dict(extra_context or {})
         # The figures describe assessments: only those who may see them do.

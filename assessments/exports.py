@@ -34,7 +34,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -43,13 +43,13 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from assessments import questions
-from assessments.advice import Advice
 from assessments.advice.domain import STRUCTURES, Choices
 from assessments.answers_file import assessment_to_answers
 from assessments.choices import Status
 from assessments.flow import UNANSWERED, saved_values
 from assessments.models import ROLE_KEYS, Assessment
 from assessments.pdf import cached_report_pdf
+from assessments.plan_facts import plan_facts
 from assessments.selectors import active_cost_table, assessment_report, review_of
 
 # A spreadsheet runs a cell that starts with one of these as a formula, and
@@ -75,6 +75,8 @@ SHORT_HEADERS: dict[str, str] = {
     "full_stack_data_scientists": "Full-stack data scientists",
     "pain_points": "Pain points",
 }
+# Rows read from the database at a time while streaming the CSV.
+CSV_CHUNK = 2000
 KEY_SUFFIX = " (key)"
 KEYS_SUFFIX = " (keys)"  # a list of keys, separated by spaces
 LABEL_SEPARATOR = "; "  # between the labels of a list
@@ -103,7 +105,7 @@ class Exported:
 
     assessment: Assessment
     answers: dict[questions.Question, object]  # as ``flow.saved_values`` has them
-    advice: Advice | None  # None for a draft: no advice yet
+    facts: dict | None  # of the plan (see plan_facts.py); None for a draft
 
 
 @dataclass(frozen=True)
@@ -174,14 +176,14 @@ def _answer_columns(question: questions.Question) -> list[Column]:
     return _coded(header, option)
 
 
-def _advised(read: Callable[[Advice], object]) -> Callable[[Exported], object]:
-    """A cell read from the advice; empty for a draft, which has none."""
-    return lambda row: "" if row.advice is None else read(row.advice)
+def _advised(read: Callable[[dict], object]) -> Callable[[Exported], object]:
+    """A cell read from the plan's facts; empty for a draft, which has none."""
+    return lambda row: "" if row.facts is None else read(row.facts)
 
 
 def _gap_column(role: str) -> Column:
-    def gap(advice: Advice) -> object:
-        return next((r.gap for r in advice.roles if r.key == role), "")
+    def gap(facts: dict) -> object:
+        return facts["gaps"].get(role, "")
 
     # Named as the role's headcount question is: "Gap: Data analysts".
     headcount = questions.by_path(f"headcount.{role}")
@@ -189,9 +191,9 @@ def _gap_column(role: str) -> Column:
 
 
 def _high_risks(row: Exported) -> Coded:
-    if row.advice is None:
+    if row.facts is None:
         return []
-    return [(r.key, r.label) for r in row.advice.risks if r.level == "high"]
+    return [(key, label) for key, label in row.facts["high_risks"]]
 
 
 def _iso(moment: datetime | None) -> str:
@@ -224,7 +226,7 @@ def csv_columns() -> list[Column]:
     )
     columns += _coded(
         "Alternative structure",
-        lambda row: _pairs(row.advice and row.advice.structure.alternative, STRUCTURES),
+        lambda row: _pairs(row.facts and row.facts["alternative"], STRUCTURES),
     )
     columns += _coded(
         "Consultant's structure",
@@ -243,30 +245,48 @@ def csv_columns() -> list[Column]:
 def _exported(assessment: Assessment) -> Exported:
     answers = saved_values(assessment)
     if assessment.is_draft:
-        return Exported(assessment, answers, advice=None)
-    # The CSV holds no money: no cost table, so no lookup per row.
-    advice = assessment_report(assessment, costs=None).advice
-    return Exported(assessment, answers, advice)
+        return Exported(assessment, answers, facts=None)
+    facts = assessment.plan_facts
+    if not facts:  # advised before the facts were kept: work them out
+        # The CSV holds no money: no cost table, so no lookup per row.
+        facts = plan_facts(assessment_report(assessment, costs=None).advice)
+    return Exported(assessment, answers, facts)
+
+
+class _Line:
+    """A file-like object that hands back what ``csv.writer`` writes."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(assessments: Iterable[Assessment]) -> Iterator[str]:
+    """The CSV of ``assessments`` line by line, one row each, in their order,
+    for a streaming response: memory stays flat however many rows.
+
+    A queryset is read in chunks, in one query per chunk on SQLite and through
+    a server-side cursor on PostgreSQL: its organisations and consultants come
+    with it, and its internal notes stay behind.
+    """
+    if isinstance(assessments, QuerySet):
+        assessments = (
+            assessments.select_related("organization", "assigned_to")
+            .defer("internal_notes")
+            .iterator(chunk_size=CSV_CHUNK)
+        )
+    columns = csv_columns()
+    writer = csv.writer(_Line())
+    yield writer.writerow([column.header for column in columns])
+    for assessment in assessments:
+        row = _exported(assessment)
+        yield writer.writerow(
+            [spreadsheet_safe(column.cell(row)) for column in columns]
+        )
 
 
 def assessments_csv(assessments: Iterable[Assessment]) -> str:
-    """The CSV of ``assessments``, one row each, in their order.
-
-    A queryset is read in one query, whatever its length: its organisations
-    and consultants come with it, and its internal notes stay behind.
-    """
-    if isinstance(assessments, QuerySet):
-        assessments = assessments.select_related("organization", "assigned_to").defer(
-            "internal_notes"
-        )
-    columns = csv_columns()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([column.header for column in columns])
-    for assessment in assessments:
-        row = _exported(assessment)
-        writer.writerow([spreadsheet_safe(column.cell(row)) for column in columns])
-    return out.getvalue()
+    """The whole CSV as one string (tests and small exports)."""
+    return "".join(csv_lines(assessments))
 
 
 def _file_stem(assessment: Assessment) -> str:

@@ -195,6 +195,9 @@ class Assessment(models.Model):
     # The role with the largest hiring gap, kept for the consultants' list.
     largest_gap_role = models.CharField(max_length=30, choices=Role.choices, blank=True)
     largest_gap = models.PositiveIntegerField(null=True, blank=True)
+    # What exports read of the plan the client is told (see plan_facts.py);
+    # empty until advised, or for rows advised before it was kept.
+    plan_facts = models.JSONField(default=dict, blank=True, editable=False)
 
     # The consultant's review. Internal notes never reach the client.
     assigned_to = models.ForeignKey(
@@ -229,6 +232,7 @@ class Assessment(models.Model):
             *questions.answer_fields("assessment"),
             "largest_gap_role",
             "largest_gap",
+            "plan_facts",
             "created_from",
             "copied_from",  # set once, when the copy is made
             "lineage",

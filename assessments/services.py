@@ -29,6 +29,8 @@ from assessments.models import (
     Organization,
     SectionDraft,
 )
+from assessments.plan_facts import plan_facts
+from assessments.selectors import assessment_report
 
 
 class NotADraft(Exception):
@@ -66,6 +68,7 @@ def advice_columns(advice: Advice) -> dict[str, object]:
         "recommended_structure": advice.structure.recommended_by_teamadvisor,
         "largest_gap_role": largest.key if to_hire else "",
         "largest_gap": to_hire,
+        "plan_facts": plan_facts(advice),
     }
 
 
@@ -274,8 +277,14 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
         assessment.reviewed_at = None
     elif stored != Status.REVIEWED:
         assessment.reviewed_at = timezone.now()
+    updated = [*REVIEW_FIELDS, "reviewed_at", "updated_at"]
+    if not assessment.is_draft:
+        # An override changes the plan the client is told: gaps, risks.
+        report = assessment_report(assessment, costs=None)
+        assessment.plan_facts = plan_facts(report.advice)
+        updated.append("plan_facts")
     assessment._history_user = by
-    assessment.save(update_fields=[*REVIEW_FIELDS, "reviewed_at", "updated_at"])
+    assessment.save(update_fields=updated)
     # The plan shows the review (status, consultant, override, comment): its
     # PDF is rendered again, or found already rendered for this revision.
     _enqueue_on_commit(tasks.render_report_pdf, assessment.pk)

@@ -245,9 +245,32 @@ TEAMADVISOR_LINK_MAILS_PER_ADDRESS_PER_HOUR = envint(
 # over about two and a half hours, then the task fails for good.
 TEAMADVISOR_MAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
 
+# Every handler's formatter redacts private-link tokens (see log_redaction).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "redacted": {"()": "teamadvisor.log_redaction.RedactingFormatter"},
+        "django.server": {
+            "()": "teamadvisor.log_redaction.RedactingServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "redacted"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # Django's own request log of runserver, with a redacting formatter.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

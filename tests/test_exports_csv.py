@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import exports, questions
+from assessments import exports, questions, services
 from assessments.choices import Status
 from assessments.models import Assessment, Organization
 from assessments.questions import QUESTIONS, Question
@@ -154,7 +154,10 @@ def _export(client, assessments) -> tuple[list[str], list[dict[str, str]]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="')
-    header, *rows = csv.reader(io.StringIO(response.content.decode(), newline=""))
+    # Streamed: no request builds the whole file before sending it.
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode()
+    header, *rows = csv.reader(io.StringIO(text, newline=""))
     return header, [dict(zip(header, row, strict=True)) for row in rows]
 
 
@@ -407,7 +410,7 @@ def test_internal_notes_are_never_exported(consultant_client):
         CHANGELIST,
         {"action": "export_csv", "_selected_action": [assessment.pk, draft.pk]},
     )
-    text = response.content.decode()
+    text = b"".join(response.streaming_content).decode()
     assert "Visible comment" in text
     assert "Notes-7f3a" not in text
     assert "sceptical" not in text
@@ -582,3 +585,52 @@ def test_export_of_a_plain_queryset_query_count_is_flat():
 
     assert count_queries(first) == 1
     assert count_queries(_assessments(20)) == 1
+
+
+# The plan's facts are kept on the assessment: no engine per exported row.
+
+
+def _facts_of(assessment: Assessment) -> dict:
+    advice = assessment_report(assessment, costs=None).advice
+    return {
+        "alternative": advice.structure.alternative,
+        "gaps": {role.key: role.gap for role in advice.roles},
+        "high_risks": [[r.key, r.label] for r in advice.risks if r.level == "high"],
+    }
+
+
+def test_submitting_keeps_the_plans_facts():
+    assessment = _helvetia()
+    assert assessment.plan_facts == _facts_of(assessment)
+    assert assessment.plan_facts["gaps"]["mlops_engineer"] == 4
+    assert draft_assessment().plan_facts == {}
+
+
+def test_an_override_keeps_the_facts_of_the_consultants_plan(consultant_client):
+    assessment = _helvetia()
+    before = assessment.plan_facts
+    assessment.override_structure = "centralized"
+    assessment.override_reason = "One shared platform team first."
+    services.assessment_save_review(assessment=assessment, by=None)
+    assessment.refresh_from_db()
+    assert assessment.plan_facts == _facts_of(assessment)
+    assert assessment.plan_facts != before  # another structure, other gaps
+
+
+def test_export_reads_the_kept_facts_and_runs_no_engine(consultant_client, monkeypatch):
+    kept = _helvetia()
+    expected = _rows(consultant_client, [kept])
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the export ran the engine")
+
+    monkeypatch.setattr(exports, "assessment_report", no_engine)
+    assert _rows(consultant_client, [kept]) == expected
+
+
+def test_rows_advised_before_facts_were_kept_are_worked_out(consultant_client):
+    assessment = _helvetia()
+    expected = _rows(consultant_client, [assessment])
+    Assessment.objects.filter(pk=assessment.pk).update(plan_facts={})
+    assert _rows(consultant_client, [assessment]) == expected
+    assert expected[0]["Gap: MLOps engineers"] == "4"

@@ -96,6 +96,7 @@ def test_model_fields_are_questions_or_known_non_answers():
             "recommended_structure",
             "largest_gap_role",
             "largest_gap",
+            "plan_facts",
             "assigned_to",
             "override_structure",
             "override_reason",

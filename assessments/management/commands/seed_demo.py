@@ -231,6 +231,9 @@ class Command(BaseCommand):
                 assessment.override_structure = rng.choice(others)
                 assessment.override_reason = "Demo: the client plans a reorganisation."
                 assessment.client_comment = "Let us talk through the hiring order."
+                # The facts above are of TeamAdvisor's plan: exports work out
+                # the consultant's when they find none.
+                assessment.plan_facts = {}
             organizations.append(organization)
             rows.append(assessment)
         Organization.objects.bulk_create(organizations)

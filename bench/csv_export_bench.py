@@ -1,0 +1,86 @@
+"""Benchmark the consultants' CSV export: streamed, at a given size.
+
+Run against the database in DATABASE_URL (PostgreSQL for the real figure):
+  DATABASE_URL=postgres://... .venv/bin/python bench/csv_export_bench.py \
+      --assessments 100000
+Seeds demo data with seed_demo (idempotent), selects every assessment in the
+admin list and runs "Export selected as CSV" through the admin, reading the
+streamed response as a browser would. Prints the time to the first line, the
+total time, the size, and the peak memory Python allocated while streaming
+(tracemalloc), which must not grow with the number of rows.
+"""
+
+import argparse
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if "DATABASE_URL" not in os.environ:
+    # It seeds demo rows: never into a database that was not named on purpose.
+    sys.exit("Set DATABASE_URL to a database for benchmarks (see the docstring).")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from assessments.models import Assessment  # noqa: E402
+
+
+def _export(client: Client) -> tuple[float, float, int, int, int]:
+    """(seconds to the first line, seconds in all, bytes, lines, peak bytes)."""
+    # "Select all N" in the admin: the action gets the whole filtered list.
+    data = {"action": "export_csv", "select_across": "1", "index": "0"}
+    data["_selected_action"] = list(
+        Assessment.objects.order_by("pk").values_list("pk", flat=True)[:1]
+    )
+    tracemalloc.start()
+    began = time.perf_counter()
+    response = client.post("/admin/assessments/assessment/", data)
+    assert response.streaming, "the CSV must stream"
+    first = None
+    size = lines = 0
+    for chunk in response.streaming_content:
+        if first is None:
+            first = time.perf_counter() - began
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    total = time.perf_counter() - began
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return first or total, total, size, lines, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assessments", type=int, default=100_000)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", assessments=args.assessments)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    client = Client()
+    client.force_login(User.objects.get(username="demo-consultant-ana"))
+    rows = Assessment.objects.count()
+    print(f"{connection.vendor}, {rows:,} assessments")
+    first, total, size, lines, peak = _export(client)
+    print(f"first line after   {first * 1000:8.0f} ms")
+    print(f"whole file in      {total:8.1f} s")
+    print(f"rows               {lines - 1:8,}")
+    print(f"size               {size / 1e6:8.1f} MB")
+    print(f"peak Python memory {peak / 1e6:8.1f} MB while streaming")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""gunicorn reads this file from the directory it starts in (see README,
+Production). Command-line options (-w, -b) still apply on top."""
+
+# Private-link tokens never reach the access log (teamadvisor/log_redaction.py).
+logger_class = "teamadvisor.log_redaction.GunicornLogger"
+
+# Threads, not one process per request: a sync worker cannot tell gunicorn it
+# is alive while it streams a long CSV export, and is killed at the 30 s
+# timeout; a thread worker's main loop keeps reporting while its threads
+# serve, and one slow client holds a thread, not a whole worker.
+worker_class = "gthread"
+threads = 4
