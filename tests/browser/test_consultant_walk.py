@@ -72,8 +72,12 @@ def test_a_consultants_round(new_page, screenshot_dir, consultants_group):
     with page.expect_navigation():
         page.click("input[type=submit]")
 
-    # The queue: everything is submitted and nobody's yet.
-    page.goto("/admin/assessments/assessment/?status__exact=submitted&consultant=none")
+    # The dashboard is the admin's home; its queue leads to the list.
+    assert page.locator(".dash-queue-unassigned .dash-count").inner_text() == "4"
+    _audit(page, new_page.problems, "dashboard")
+    page.screenshot(path=screenshot_dir / "walk-dashboard-1280.png", full_page=True)
+    with page.expect_navigation():
+        page.click(".dash-queue-unassigned a")
     assert page.locator("#result_list tbody tr").count() == 4
     page.screenshot(path=screenshot_dir / "walk-list-1280.png", full_page=True)
     assert _sideways_overflow(page) == {"page": 0, "list": 0}
