@@ -88,7 +88,19 @@ AUTHENTICATION_BACKENDS = [
 # lock that pair out for an hour.
 AXES_FAILURE_LIMIT = envint("DJANGO_AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username and address, per username, per address: see login_limits.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "teamadvisor.login_limits.ScaledLimitsHandler"
+TEAMADVISOR_LOGIN_FAILURES_PER_USERNAME = envint(
+    "TEAMADVISOR_LOGIN_FAILURES_PER_USERNAME", 20, minimum=1
+)
+TEAMADVISOR_LOGIN_FAILURES_PER_ADDRESS = envint(
+    "TEAMADVISOR_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1
+)
+# An off-site or missing "next" after the admin login: the admin's home, not
+# Django's default /accounts/profile/, which does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_URL = "admin:login"
 AXES_RESET_ON_SUCCESS = True
 # The same notion of "client address" as the start rate limit: behind our
 # proxies, the proxy's own address would lock everybody out at once.
