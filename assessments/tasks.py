@@ -28,8 +28,9 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult
 
-from assessments import exports, mail
+from assessments import exports, mail, retention
 from assessments.choices import ExportStatus, Status
 from assessments.models import Assessment, ExportJob
 from assessments.pdf import cached_report_pdf
@@ -230,6 +231,38 @@ def _prune_export_jobs() -> None:
             with contextlib.suppress(OSError):
                 default_storage.delete(name.rsplit("/", 1)[0])
         ExportJob.objects.filter(pk=pk).delete()
+
+
+# Stale drafts and PDFs are removed once a day (see retention.py).
+RETENTION_EVERY = timedelta(days=1)
+
+
+@task()
+def remove_stale_data() -> str:
+    """Remove what is kept no longer, then queue the next run a day later:
+    started once by ``remove_stale_data --schedule``, it keeps itself going."""
+    try:
+        return str(retention.remove_stale_data(timezone.now()))
+    finally:
+        schedule_stale_data_removal(after=RETENTION_EVERY, running=True)
+
+
+def schedule_stale_data_removal(
+    after: timedelta = timedelta(), *, running: bool = False
+) -> bool:
+    """Queue the retention task unless it is queued or running already (its
+    own run, ``running``, aside); True if queued. Only a backend that can run
+    a task later has a day to wait: elsewhere (the tests' immediate backend)
+    nothing is scheduled.
+    """
+    if not remove_stale_data.get_backend().supports_defer:
+        return False
+    chain = DBTaskResult.objects.filter(task_path=remove_stale_data.module_path)
+    alive = chain.ready() if running else (chain.ready() | chain.running())
+    if alive.exists():
+        return False
+    remove_stale_data.using(run_after=timezone.now() + after).enqueue()
+    return True
 
 
 def is_temporary(error: OSError) -> bool:

@@ -209,6 +209,10 @@ TEAMADVISOR_STARTS_PER_HOUR = envint("TEAMADVISOR_STARTS_PER_HOUR", 20, minimum=
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 means
 # the app faces clients directly and REMOTE_ADDR is the client's address.
 TEAMADVISOR_PROXY_HOPS = envint("TEAMADVISOR_PROXY_HOPS", 0)
+# Drafts nobody touched for this many days are removed (assessments/retention.py).
+TEAMADVISOR_DRAFT_RETENTION_DAYS = envint(
+    "TEAMADVISOR_DRAFT_RETENTION_DAYS", 90, minimum=1
+)
 
 # Background work (PDFs, mail): Django's tasks framework (the django-tasks
 # backport) with its database backend, so SQLite needs no extra server and
