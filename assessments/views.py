@@ -30,6 +30,7 @@ from assessments.flow import (
 from assessments.forms import PrivateLinkForm, typed_values
 from assessments.models import Assessment
 from assessments.pdf import cached_report_pdf
+from assessments.peers import peers_of
 from assessments.selectors import assessment_report
 from assessments.what_if import explore
 
@@ -121,7 +122,9 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(_resume_url(assessment))
     report = assessment_report(assessment)
     return render(
-        request, "assessments/report.html", {"assessment": assessment, "report": report}
+        request,
+        "assessments/report.html",
+        {"assessment": assessment, "report": report, "peers": peers_of(assessment)},
     )
 
 

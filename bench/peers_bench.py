@@ -1,0 +1,100 @@
+"""Benchmark the "organisations like yours" query (assessments/peers.py).
+
+Run against the database in DATABASE_URL (PostgreSQL for the real figure):
+  DATABASE_URL=postgres://... .venv/bin/python bench/peers_bench.py \
+      --assessments 100000
+Seeds demo data with seed_demo (idempotent), gives every third assessment
+its predecessor's lineage (so some clients have resubmitted and the "latest
+of each lineage" test has work to do), then prints the median time of
+``peer_profile`` for each stage with and without an AI focus, and on
+PostgreSQL the plan of the slowest.
+
+Demo rows never count for clients, so the benchmark passes
+``include_demo=True``: the query is the one a client's report runs, minus
+the ``NOT is_demo`` test, over as many rows as a real database of that size.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if "DATABASE_URL" not in os.environ:
+    # It seeds demo rows: never into a database that was not named on purpose.
+    sys.exit("Set DATABASE_URL to a database for benchmarks (see the docstring).")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from assessments.choices import AiFocus, Stage  # noqa: E402
+from assessments.models import Assessment  # noqa: E402
+from assessments.peers import peer_profile  # noqa: E402
+
+
+def merge_lineages() -> None:
+    """Every third assessment continues the lineage of the one before it, as a
+    copy would (idempotent)."""
+    table = Assessment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET lineage = ("  # noqa: S608 (our own table name)
+            f"  SELECT previous.lineage FROM {table} previous"
+            f"  WHERE previous.id = {table}.id - 1"
+            f") WHERE id % 3 = 0 AND id > 1"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assessments", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    call_command("seed_demo", assessments=args.assessments)
+    print(f"seed_demo: {time.perf_counter() - start:.1f} s")
+    merge_lineages()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"{Assessment.objects.count()} assessments on {connection.vendor}")
+
+    slowest = (0.0, "")
+    for stage in Stage.values:
+        for focus in (None, *AiFocus.values):
+            peer_profile(stage, focus, include_demo=True)  # warm caches
+            timings = []
+            for _ in range(args.repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    began = time.perf_counter()
+                    profile = peer_profile(stage, focus, include_demo=True)
+                    timings.append(time.perf_counter() - began)
+            median = statistics.median(timings)
+            group = f"{profile.size} in {profile.ai_focus or 'the stage'}"
+            print(
+                f"{stage:14} {focus or '(any focus)':12} {median * 1000:7.1f} ms"
+                f"  {len(queries)} query  ({group})"
+            )
+            if median > slowest[0]:
+                slowest = (median, queries[0]["sql"])
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {slowest[1]}")
+            print("\nPlan of the slowest:")
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,506 @@
+"""Peer figures, "organisations like yours": who counts, when they show, and
+every figure."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import services
+from assessments.choices import AiFocus, Stage
+from assessments.models import Assessment, Organization
+from assessments.peers import (
+    K,
+    PeerProfile,
+    Share,
+    _figures,
+    latest_per_lineage,
+    peer_profile,
+    peers_of,
+)
+from tests.factories import draft_assessment, submitted_assessment
+from tests.pdf_helpers import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+TITLE = 'id="peers-title"'
+
+
+def _answers(
+    *,
+    stage: str = "large_startup",
+    focus: str = "product",
+    name: str = "Peer",
+    pains: tuple[str, ...] = (),
+    **headcount: int,
+) -> dict:
+    return {
+        "organization": {"name": name, "employees": 500, "stage": stage},
+        "ai_focus": focus,
+        "headcount": headcount,
+        "full_stack_data_scientists": 0,
+        "pain_points": list(pains),
+    }
+
+
+def _peer(**kwargs) -> Assessment:
+    return submitted_assessment(**_answers(**kwargs))
+
+
+def _peers(count: int, **kwargs) -> list[Assessment]:
+    return [_peer(name=f"Peer {n}", **kwargs) for n in range(count)]
+
+
+def _viewer(**kwargs) -> Assessment:
+    return _peer(name="Viewer Ltd", **kwargs)
+
+
+def _resubmit(assessment: Assessment, *, stage=None, **columns) -> Assessment:
+    """A submitted copy of ``assessment`` (same lineage) with ``columns``
+    changed, as a client revising and resubmitting would make."""
+    copy = services.assessment_copy(assessment=assessment, address="192.0.2.1")
+    if columns:
+        Assessment.objects.filter(pk=copy.pk).update(**columns)
+    if stage:
+        Organization.objects.filter(pk=copy.organization_id).update(stage=stage)
+    services.assessment_submit(assessment=copy)
+    copy.refresh_from_db()
+    return copy
+
+
+def _page(client, assessment) -> str:
+    response = client.get(assessment.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _medians(profile: PeerProfile) -> dict[str, float]:
+    return {role.key: role.median for role in profile.roles}
+
+
+def _counts(shares) -> list[tuple[str, int]]:
+    return [(share.key, share.count) for share in shares]
+
+
+# When it shows ---------------------------------------------------------------
+
+
+def test_k_is_ten():
+    assert K == 10
+
+
+def test_nine_others_show_nothing_ten_show(client):
+    viewer = _viewer()
+    _peers(9)
+    assert peers_of(viewer) is None
+    page = _page(client, viewer)
+    # Not even "too few to compare": the section is simply not there.
+    assert TITLE not in page and "like yours" not in page
+    _peer(name="The tenth")
+    profile = peers_of(viewer)
+    assert profile is not None and profile.size == 10
+    page = _page(client, viewer)
+    assert TITLE in page
+    assert "Compared with 10 other large startups whose AI focus is putting AI" in page
+
+
+def test_drafts_and_the_viewers_own_lineage_never_count():
+    viewer = _viewer()
+    later = _resubmit(viewer, data_scientist=4)
+    _resubmit(later)  # the same client a third time
+    services.assessment_copy(assessment=viewer, address="192.0.2.1")  # a draft
+    others = _peers(9)
+    for n in range(3):
+        draft_assessment(**_answers(name=f"Draft {n}"))
+    services.assessment_copy(assessment=others[0], address="192.0.2.1")
+    Assessment.objects.create()  # a draft started with nothing saved yet
+    # Any of the viewer's assessments, the first as the latest, sees 9 others.
+    assert peers_of(viewer) is None
+    assert peers_of(later) is None
+    assert peer_profile("large_startup", exclude_lineage=viewer.lineage) is None
+    # Without the exclusion the viewer's lineage counts, once: 10.
+    assert peer_profile("large_startup").size == 10
+    _peer(name="The tenth")
+    assert peers_of(viewer).size == 10
+    assert peers_of(later).size == 10
+
+
+def test_a_lineage_counts_once_by_its_latest_submitted_assessment():
+    # An enterprise at first; then twice a large startup, with other answers.
+    first = _peer(
+        stage="enterprise", data_scientist=0, pains=("unclear_mandate",), name="Lin"
+    )
+    second = _resubmit(first, stage="large_startup", pain_points=["slow_delivery"])
+    third = _resubmit(second, data_scientist=10, pain_points=["research_not_shipping"])
+    # A draft copy after it changes nothing until it is submitted.
+    draft = services.assessment_copy(assessment=third, address="192.0.2.1")
+    Assessment.objects.filter(pk=draft.pk).update(data_scientist=0, pain_points=[])
+    assert {first.lineage, second.lineage, draft.lineage} == {third.lineage}
+
+    for n in range(9):
+        _peer(name=f"Peer {n}", data_scientist=0 if n < 5 else 10)
+    profile = peer_profile("large_startup")
+    assert profile.size == 10  # 9 and the lineage once, not 11
+    # Its latest answer (10) makes 5 zeros and 5 tens: median 5. Counted with
+    # its second answer (0) as well, or by the draft's, it would be 0.
+    assert _medians(profile)["data_scientist"] == 5
+    pains = dict(_counts(profile.pain_points))
+    assert pains["research_not_shipping"] == 1
+    assert pains["slow_delivery"] == pains["unclear_mandate"] == 0
+
+    # Its first answers said enterprise: among enterprises it is not counted.
+    _peers(9, stage="enterprise")
+    assert peer_profile("enterprise") is None
+    _peer(stage="enterprise", name="The tenth")
+    assert peer_profile("enterprise").size == 10
+
+
+def test_the_narrower_ai_focus_group_is_used_only_when_it_alone_has_k():
+    product = _viewer(focus="product")
+    research = _viewer(focus="research")
+    _peers(9, focus="product", pains=("silos",))
+    _peers(4, focus="research", pains=("research_not_shipping",))
+    # 9 others share the product viewer's focus: too few alone, so the whole
+    # stage, 9 + 4 + the research viewer.
+    profile = peers_of(product)
+    assert (profile.ai_focus, profile.size) == ("", 14)
+    assert profile.description == "14 other large startups"
+
+    _peer(focus="product", pains=("silos",), name="Tenth product")
+    profile = peers_of(product)
+    assert (profile.ai_focus, profile.size) == ("product", 10)
+    assert profile.description == (
+        "10 other large startups whose AI focus is putting AI into products"
+    )
+    pains = dict(_counts(profile.pain_points))
+    assert (pains["silos"], pains["research_not_shipping"]) == (10, 0)
+
+    # The research viewer's own focus has 4 others: the whole stage, 15.
+    profile = peers_of(research)
+    assert (profile.ai_focus, profile.size) == ("", 15)
+    assert dict(_counts(profile.pain_points))["research_not_shipping"] == 4
+
+    # The lower-level call: with no focus, always the stage.
+    assert peer_profile("large_startup").size == 16
+    assert peer_profile("large_startup", "product").ai_focus == "product"
+    assert peer_profile("large_startup", "balanced").ai_focus == ""
+
+
+def test_demo_rows_do_not_count_unless_asked():
+    viewer = _viewer()
+    demos = _peers(10)
+    Organization.objects.filter(pk__in=[a.organization_id for a in demos]).update(
+        is_demo=True
+    )
+    assert peers_of(viewer) is None
+    assert peer_profile("large_startup", exclude_lineage=viewer.lineage) is None
+    included = peer_profile(
+        "large_startup", exclude_lineage=viewer.lineage, include_demo=True
+    )
+    assert included.size == 10
+
+
+# The figures -----------------------------------------------------------------
+
+# A fixed data set, counted by hand below. Every row: data analyst 1,
+# research scientist 0, software developers 10.
+# (focus, data scientists, data engineers, MLOps engineers,
+#  TeamAdvisor's structure, the consultant's override, pain points)
+ROWS = [
+    ("product", 4, 5, 0, "centralized", "", ("silos", "hiring_difficulty")),
+    ("product", 0, 0, 1, "decentralized", "", ()),
+    ("research", 12, 2, 0, "centralized", "hybrid", ("hiring_difficulty",)),
+    ("product", 2, 2, 2, "hybrid", "", ("slow_delivery", "hiring_difficulty")),
+    ("balanced", 1, 9, 0, "centralized", "", ("silos",)),
+    ("product", 8, 1, 3, "hybrid", "", ("too_many_requests", "slow_delivery")),
+    (
+        "research",
+        3,
+        0,
+        0,
+        "centralized",
+        "",
+        ("hiring_difficulty", "research_not_shipping"),
+    ),
+    (
+        "product",
+        1,
+        3,
+        1,
+        "decentralized",
+        "centralized_product",
+        ("silos", "slow_delivery"),
+    ),
+    ("product", 5, 2, 0, "hybrid", "", ()),
+    ("balanced", 2, 7, 4, "centralized", "", ("hiring_difficulty",)),
+    ("product", 4, 1, 0, "centralized_product", "", ("unclear_mandate",)),
+    # The last one views the report in the odd-count test.
+    (
+        "product",
+        20,
+        4,
+        2,
+        "hybrid",
+        "",
+        ("silos", "hiring_difficulty", "resource_conflicts"),
+    ),
+]
+
+
+def _fixed_data_set() -> list[Assessment]:
+    made = []
+    for n, (focus, ds, de, mlops, structure, override, pains) in enumerate(ROWS):
+        assessment = _peer(
+            name=f"Row {n}",
+            focus=focus,
+            pains=pains,
+            data_analyst=1,
+            data_scientist=ds,
+            data_engineer=de,
+            research_scientist=0,
+            mlops_engineer=mlops,
+            software_developer=10,
+        )
+        # TeamAdvisor's structure as typed above, so the count is by hand.
+        Assessment.objects.filter(pk=assessment.pk).update(
+            recommended_structure=structure,
+            override_structure=override,
+            override_reason="The client reorganises next year." if override else "",
+        )
+        made.append(assessment)
+    return made
+
+
+def test_every_figure_of_twelve_equals_a_hand_count():
+    _fixed_data_set()
+    profile = peer_profile("large_startup")
+    assert (profile.size, profile.ai_focus) == (12, "")
+    # An even count: the mean of the 6th and 7th values in order.
+    # data scientists 0 1 1 2 2 [3 4] 4 5 8 12 20 -> 3.5
+    # data engineers  0 0 1 1 2 [2 2] 3 4 5 7 9 -> 2
+    # MLOps engineers 0 0 0 0 0 [0 1] 1 2 2 3 4 -> 0.5
+    assert _medians(profile) == {
+        "data_analyst": 1,
+        "data_engineer": 2,
+        "data_scientist": 3.5,
+        "research_scientist": 0,
+        "mlops_engineer": 0.5,
+        "software_developer": 10,
+    }
+    assert [r.median_text for r in profile.roles] == ["1", "2", "3.5", "0", "0.5", "10"]
+    # What the clients were told: rows 2 and 7 by their consultant.
+    assert _counts(profile.structures) == [
+        ("hybrid", 5),  # rows 2 (override), 3, 5, 8, 11
+        ("centralized", 4),  # rows 0, 4, 6, 9
+        ("centralized_product", 2),  # rows 7 (override), 10
+        ("decentralized", 1),  # row 1
+    ]
+    assert [s.percent for s in profile.structures] == [42, 33, 17, 8]
+    assert [s.label for s in profile.structures][:2] == [
+        "Hybrid: core team plus squads",
+        "Centralized team",
+    ]
+    assert _counts(profile.pain_points) == [
+        ("hiring_difficulty", 6),  # rows 0, 2, 3, 6, 9, 11
+        ("silos", 4),  # rows 0, 4, 7, 11
+        ("slow_delivery", 3),  # rows 3, 5, 7
+        ("resource_conflicts", 1),  # row 11
+        ("too_many_requests", 1),  # row 5
+        ("unclear_mandate", 1),  # row 10
+        ("research_not_shipping", 1),  # row 6
+        ("business_insight_gap", 0),
+        ("estimation_difficulty", 0),
+    ]
+    assert [s.label for s in profile.top_pain_points] == [
+        "ML roles are hard to fill",
+        "ML work happens in silos",
+        "Models take too long to ship",
+    ]
+
+
+def test_every_figure_of_eleven_equals_a_hand_count(client):
+    viewer = _fixed_data_set()[-1]
+    profile = peers_of(viewer)
+    # Its 7 product others are too few alone: the whole stage, 11 without it.
+    assert (profile.size, profile.ai_focus) == (11, "")
+    # An odd count: the 6th value in order.
+    # data scientists 0 1 1 2 2 [3] 4 4 5 8 12
+    # data engineers  0 0 1 1 2 [2] 2 3 5 7 9
+    # MLOps engineers 0 0 0 0 0 [0] 1 1 2 3 4
+    assert _medians(profile) == {
+        "data_analyst": 1,
+        "data_engineer": 2,
+        "data_scientist": 3,
+        "research_scientist": 0,
+        "mlops_engineer": 0,
+        "software_developer": 10,
+    }
+    assert [(r.key, r.yours) for r in profile.roles] == [
+        ("data_analyst", 1),
+        ("data_engineer", 4),
+        ("data_scientist", 20),
+        ("research_scientist", 0),
+        ("mlops_engineer", 2),
+        ("software_developer", 10),
+    ]
+    # Ties keep the structures' own order: centralized before hybrid.
+    assert _counts(profile.structures) == [
+        ("centralized", 4),
+        ("hybrid", 4),
+        ("centralized_product", 2),
+        ("decentralized", 1),
+    ]
+    assert [s.percent for s in profile.structures] == [36, 36, 18, 9]
+    pains = dict(_counts(profile.pain_points))
+    assert (pains["hiring_difficulty"], pains["silos"], pains["slow_delivery"]) == (
+        5,
+        3,
+        3,
+    )
+    assert pains["resource_conflicts"] == 0  # only the viewer reported it
+
+    page = _page(client, viewer)
+    peers = page.split(TITLE)[1].split("</section>")[0]
+    assert "Compared with 11 other large startups, from" in peers
+    assert (
+        '<th scope="row">Data scientists</th>\n'
+        '        <td class="num" data-label="Median today">3</td>\n'
+        '        <td class="num" data-label="Your team today">20</td>'
+    ) in peers
+    assert "<li>Centralized team: 4 of 11 (36%)</li>" in peers
+    assert "<li>ML roles are hard to fill: 5 of 11</li>" in peers
+    assert "Teams fight over the same people" not in peers
+
+
+def test_an_even_median_shows_its_half_on_the_page(client):
+    _fixed_data_set()
+    viewer = _viewer()
+    peers = _page(client, viewer).split(TITLE)[1].split("</section>")[0]
+    assert "Compared with 12 other large startups, from" in peers
+    assert '<td class="num" data-label="Median today">3.5</td>' in peers
+    assert '<td class="num" data-label="Median today">0.5</td>' in peers
+
+
+def test_the_most_reported_pain_points_keep_ties_with_the_third():
+    def share(key, count):
+        return Share(key, key, count, 10)
+
+    profile = PeerProfile(
+        stage="enterprise",
+        ai_focus="",
+        size=10,
+        roles=(),
+        structures=(),
+        pain_points=(
+            share("a", 5),
+            share("b", 4),
+            share("c", 2),
+            share("d", 2),
+            share("e", 1),
+            share("f", 0),
+        ),
+    )
+    assert [s.key for s in profile.top_pain_points] == ["a", "b", "c", "d"]
+    few = PeerProfile("enterprise", "", 10, (), (), (share("a", 1), share("b", 0)))
+    assert [s.key for s in few.top_pain_points] == ["a"]
+
+
+@pytest.mark.parametrize("stage", Stage.values)
+def test_every_stage_and_focus_reads_as_a_group(stage):
+    for focus in AiFocus.values:
+        words = PeerProfile(stage, focus, 10, (), (), ()).description
+        assert words.startswith("10 other ") and "AI focus is" in words
+    assert (
+        PeerProfile(stage, "", 10, (), (), ()).description
+        == {
+            "small_startup": "10 other small startups",
+            "large_startup": "10 other large startups",
+            "enterprise": "10 other enterprises",
+        }[stage]
+    )
+
+
+# Cost and safety --------------------------------------------------------------
+
+
+def _queries(callable_) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        callable_()
+    return len(queries)
+
+
+def test_the_query_count_is_flat(client):
+    viewer = _viewer()
+    for n in range(12):
+        _peer(name=f"Peer {n}", focus=("product", "research")[n % 2])
+    assert peers_of(viewer).size == 12
+    peers_12 = _queries(lambda: peers_of(viewer))
+    page_12 = _queries(lambda: _page(client, viewer))
+    for n in range(28):
+        first = _peer(name=f"More {n}", data_scientist=n % 5)
+        if n % 7 == 0:
+            _resubmit(first, data_scientist=3)
+    assert peers_of(viewer).ai_focus == "product"
+    assert peers_of(viewer).size == 34
+    assert _queries(lambda: peers_of(viewer)) == peers_12 == 1
+    assert _queries(lambda: _page(client, viewer)) == page_12
+
+
+def test_no_other_organisations_name_appears_on_the_page(client):
+    viewer = _viewer()
+    for n, hostile in enumerate(
+        [
+            "<script>alert(1)</script>",
+            "'><img src=x onerror=alert(1)>",
+            "{{ settings.SECRET_KEY }}",
+            "Robert'); DROP TABLE assessments_assessment;--",
+            '"quoted" & <ampersand>',
+            "{% debug %}",
+            "\u202eevil\u202c reversed",
+            "=cmd|' /C calc'!A0",
+            "Ordinary",
+            "Plain",
+        ]
+    ):
+        assessment = _peer(name=f"Rivalname{n} {hostile}")
+        Organization.objects.filter(pk=assessment.organization_id).update(
+            industry=f"Rivalindustry{n}", contact_name=f"Rivalcontact{n}"
+        )
+    page = _page(client, viewer)
+    assert TITLE in page
+    for word in ("Rivalname", "Rivalindustry", "Rivalcontact", "<script>alert"):
+        assert word not in page
+    assert "DROP TABLE" not in page and "SECRET_KEY" not in page
+
+
+def test_the_pdf_has_no_peer_figures(client):
+    viewer = _viewer()
+    _peers(10)
+    assert TITLE in _page(client, viewer)
+    response = client.get(reverse("assessments:report_pdf", args=[viewer.token]))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Team plan for Viewer Ltd" in text
+    assert "like yours" not in text and "Median today" not in text
+
+
+def test_both_ways_of_computing_medians_agree():
+    """PostgreSQL computes medians with percentile_cont, SQLite with window
+    functions (see ``peers._figures``); on PostgreSQL both must agree."""
+    if connection.vendor != "postgresql":
+        pytest.skip("percentile_cont is PostgreSQL's")
+    viewer = _fixed_data_set()[-1]
+    rows = latest_per_lineage("large_startup", exclude_lineage=viewer.lineage)
+    for focus in ("product", "research", None):
+        windowed = _figures(rows, focus, windowed=True)
+        native = _figures(rows, focus, windowed=False)
+        assert windowed == native
+    # Within a focus, by hand: 7 product rows besides the viewer, data
+    # scientists 0 1 2 [4] 4 5 8; 2 research rows, 3 and 12: 7.5.
+    product = _figures(rows, "product", windowed=False)
+    research = _figures(rows, "research", windowed=True)
+    assert (product["focus_size"], product["focus_median_data_scientist"]) == (7, 4)
+    assert (research["focus_size"], research["focus_median_data_scientist"]) == (
+        2,
+        7.5,
+    )
