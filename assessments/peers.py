@@ -170,11 +170,18 @@ def peer_profile(
         ),
         ai_focus,
     )
-    groups = [("focus", ai_focus)] if ai_focus else []
-    for prefix, focus in [*groups, ("stage", "")]:
-        size = figures[f"{prefix}_size"]
-        if size >= K:
-            return _profile(figures, prefix, stage=stage, ai_focus=focus, size=size)
+    focus_size, stage_size = figures.get("focus_size", 0), figures["stage_size"]
+    # The focus group only when the rest of its stage is empty or itself at
+    # least K: else a client shown the focus group and another shown the
+    # whole stage could subtract one from the other and learn the figures of
+    # fewer than K organisations.
+    rest = stage_size - focus_size
+    if ai_focus and focus_size >= K and (rest == 0 or rest >= K):
+        return _profile(
+            figures, "focus", stage=stage, ai_focus=ai_focus, size=focus_size
+        )
+    if stage_size >= K:
+        return _profile(figures, "stage", stage=stage, ai_focus="", size=stage_size)
     return None
 
 

@@ -196,27 +196,28 @@ def test_a_new_active_set_renders_the_stored_pdf_again(client):
 
 
 @pytest.mark.parametrize("name", ["small-product-startup", "product-enterprise"])
-def test_report_with_an_active_set_makes_two_queries(
+def test_report_with_an_active_set_makes_three_queries(
     client, django_assert_num_queries, name
 ):
-    # The assessment with its organisation, and the active cost set: the
-    # same for a small plan and a large one.
+    # The assessment with its organisation, the active cost set and the
+    # figures of organisations like yours: the same for a small plan and a
+    # large one.
     _cost_set()
     assessment = submitted_assessment(**example(name))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(assessment.get_absolute_url())
     assert CURRENCY in _section(response.content.decode(), "roadmap-title")
 
 
-def test_report_of_a_first_edition_plan_makes_one_query(
+def test_report_of_a_first_edition_plan_does_not_ask_for_costs(
     client, django_assert_num_queries
 ):
     # Costs never reach a first-edition plan, so its report does not look
-    # them up: still the one query for the assessment and its organisation.
+    # them up: the assessment with its organisation, and the peer figures.
     _cost_set()
     assessment = submitted_assessment(**example("small-product-startup"))
     Assessment.objects.filter(pk=assessment.pk).update(rulebook_version="2026.1")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(assessment.get_absolute_url())
     assert response.status_code == 200
 

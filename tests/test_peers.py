@@ -166,7 +166,15 @@ def test_the_narrower_ai_focus_group_is_used_only_when_it_alone_has_k():
     assert (profile.ai_focus, profile.size) == ("", 14)
     assert profile.description == "14 other large startups"
 
+    # Ten with the product focus, but the rest of the stage is 5: showing
+    # the focus group to one client and the stage to another would let them
+    # subtract the figures of those 5. Still the whole stage.
     _peer(focus="product", pains=("silos",), name="Tenth product")
+    assert (peers_of(product).ai_focus, peers_of(product).size) == ("", 15)
+
+    # The rest reaches 10 (the research viewer, 4 + 5 research peers): now
+    # the focus group can be shown on its own.
+    _peers(5, focus="research", pains=("research_not_shipping",))
     profile = peers_of(product)
     assert (profile.ai_focus, profile.size) == ("product", 10)
     assert profile.description == (
@@ -175,13 +183,13 @@ def test_the_narrower_ai_focus_group_is_used_only_when_it_alone_has_k():
     pains = dict(_counts(profile.pain_points))
     assert (pains["silos"], pains["research_not_shipping"]) == (10, 0)
 
-    # The research viewer's own focus has 4 others: the whole stage, 15.
+    # The research viewer's own focus has 9 others: the whole stage, 20.
     profile = peers_of(research)
-    assert (profile.ai_focus, profile.size) == ("", 15)
-    assert dict(_counts(profile.pain_points))["research_not_shipping"] == 4
+    assert (profile.ai_focus, profile.size) == ("", 20)
+    assert dict(_counts(profile.pain_points))["research_not_shipping"] == 9
 
     # The lower-level call: with no focus, always the stage.
-    assert peer_profile("large_startup").size == 16
+    assert peer_profile("large_startup").size == 21
     assert peer_profile("large_startup", "product").ai_focus == "product"
     assert peer_profile("large_startup", "balanced").ai_focus == ""
 
@@ -440,8 +448,9 @@ def test_the_query_count_is_flat(client):
         first = _peer(name=f"More {n}", data_scientist=n % 5)
         if n % 7 == 0:
             _resubmit(first, data_scientist=3)
-    assert peers_of(viewer).ai_focus == "product"
-    assert peers_of(viewer).size == 34
+    # 34 share the viewer's focus, but the rest of the stage is only 6:
+    # the whole stage is shown (see the subtraction rule above).
+    assert (peers_of(viewer).ai_focus, peers_of(viewer).size) == ("", 40)
     assert _queries(lambda: peers_of(viewer)) == peers_12 == 1
     assert _queries(lambda: _page(client, viewer)) == page_12
 
