@@ -22,6 +22,7 @@ from django.utils import timezone
 from assessments import questions
 from assessments.choices import Role, Stage, Status, Structure
 from assessments.models import Assessment, effective_structure
+from assessments.peers import K, PeerProfile, peer_profile
 
 WAITING_DAYS = 7
 WEEKS = 12
@@ -227,12 +228,78 @@ class StructureRow:
 
 
 @dataclass(frozen=True)
+class StagePeers:
+    """Organisations like yours, for one stage: None below K (peers.py)."""
+
+    stage: str
+    label: str
+    profile: PeerProfile | None
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    label: str
+    cells: tuple[str, ...]  # one per stage, in the choices' order
+
+
+def peer_rows(peers: tuple[StagePeers, ...]) -> tuple[PeerRow, ...]:
+    """The stages' figures as a table, a figure a row and a stage a column."""
+
+    def cells(read) -> tuple[str, ...]:
+        return tuple(read(stage.profile) if stage.profile else "—" for stage in peers)
+
+    def top(shares) -> str:
+        reported = [share for share in shares if share.count]
+        if not reported:
+            return "none reported"
+        first = reported[0]
+        return f"{first.label} ({first.percent}%)"
+
+    rows = [
+        PeerRow(
+            "Organisations",
+            tuple(
+                str(stage.profile.size) if stage.profile else f"fewer than {K}"
+                for stage in peers
+            ),
+        )
+    ]
+    for index, role in enumerate(Role):
+        label = f"{questions.by_path(f'headcount.{role.value}').label}, median today"
+        median = cells(lambda profile, at=index: profile.roles[at].median_text)
+        rows.append(PeerRow(label, median))
+    rows.append(
+        PeerRow("Structure most often advised", cells(lambda p: top(p.structures)))
+    )
+    rows.append(
+        PeerRow("Pain point most often reported", cells(lambda p: top(p.pain_points)))
+    )
+    return tuple(rows)
+
+
+def peers_by_stage() -> tuple[StagePeers, ...]:
+    """ "Organisations like yours" for each stage, as a client of it would see
+    them (without the focus split): one query a stage, and nothing for a stage
+    of fewer than K organisations. Demo rows count, as in every other figure
+    here."""
+    return tuple(
+        StagePeers(stage, label, peer_profile(stage, include_demo=True))
+        for stage, label in Stage.choices
+    )
+
+
+@dataclass(frozen=True)
 class Dashboard:
     queue: tuple[QueueItem, ...]
     structures: tuple[StageStructures, ...]
     gaps: GapRoles
     pains: PainPoints
     weeks: tuple[Week, ...]
+    peers: tuple[StagePeers, ...]
+
+    @property
+    def peer_table(self) -> tuple[PeerRow, ...]:
+        return peer_rows(self.peers)
 
     @property
     def structure_rows(self) -> tuple[StructureRow, ...]:
@@ -252,13 +319,14 @@ class Dashboard:
 
 
 def build(user, now: datetime) -> Dashboard:
-    """Every figure of the dashboard: five queries, whatever the table's size."""
+    """Every figure of the dashboard: eight queries, whatever the table's size."""
     return Dashboard(
         queue=queue(user, now),
         structures=structures_by_stage(),
         gaps=largest_gap_roles(),
         pains=pain_points(),
         weeks=weekly_submissions(timezone.localdate(now)),
+        peers=peers_by_stage(),
     )
 
 

@@ -453,8 +453,9 @@ def test_query_count_does_not_grow_with_the_assessments(client, consultants):
     Assessment.objects.filter(status=Status.IN_REVIEW).update(assigned_to=carla)
     assert Assessment.objects.count() == 120
     assert _home_queries(client, carla) == with_20
-    # Session, user, two permission look-ups, then the queue and four charts.
-    assert with_20 <= 9
+    # Session, user, two permission look-ups, then the queue, four charts and
+    # the three stages' "organisations like yours".
+    assert with_20 <= 12
 
 
 # Drawing ---------------------------------------------------------------------
@@ -516,3 +517,35 @@ def test_columns_stand_on_the_baseline():
     assert [column.height for column in chart.columns] == [0.0, 126.0, 31.5]
     assert [column.y + column.height for column in chart.columns] == [150.0] * 3
     assert chart.baseline == 150
+
+
+# Organisations like yours ---------------------------------------------------
+
+
+def _peer_cells(client, user) -> dict[str, tuple[str, ...]]:
+    client.force_login(user)
+    table = client.get(HOME).context["dashboard"].peer_table
+    return {row.label: row.cells for row in table}
+
+
+def test_organisations_like_yours_by_stage_only_from_ten(client, consultants):
+    carla, _ = consultants
+    for n in range(9):
+        submitted_assessment(  # small startups
+            headcount={"data_scientist": n % 3}, full_stack_data_scientists=0
+        )
+    cells = _peer_cells(client, carla)
+    assert cells["Organisations"] == ("fewer than 10",) * 3
+    assert cells["Data scientists, median today"] == ("—",) * 3
+
+    submitted_assessment(headcount={"data_scientist": 2})
+    draft_assessment(headcount={"data_scientist": 9})  # drafts never count
+    cells = _peer_cells(client, carla)
+    assert cells["Organisations"] == ("10", "fewer than 10", "fewer than 10")
+    # 0,1,2 three times and a 2: 0 0 0 1 [1 1] 2 2 2 2, the middle pair 1, 1.
+    assert cells["Data scientists, median today"][0] == "1"
+    submitted_assessment(headcount={"data_scientist": 2})  # 11: the 6th, 1
+    submitted_assessment(headcount={"data_scientist": 2})  # 12: 1 and 2
+    assert _peer_cells(client, carla)["Data scientists, median today"][0] == "1.5"
+    page = client.get(HOME).content.decode()
+    assert "Organisations like yours, by stage" in page
