@@ -4,6 +4,7 @@ Thin views: load the assessment, call a service, render.
 """
 
 import contextlib
+import ipaddress
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django.views.decorators.vary import vary_on_headers
 
 from assessments import services
@@ -85,7 +90,7 @@ def _resume_url(assessment: Assessment) -> str:
     return reverse("assessments:section", args=[assessment.token, next_key])
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
@@ -97,7 +102,10 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address, trusting only the proxies we run ourselves."""
+    """The client's address for rate limits and login lockouts, trusting only
+    the proxies we run ourselves. An IPv6 client is its /64 (as its first
+    address): one home or office network is given a /64 and can rotate
+    freely inside it."""
     hops = settings.TEAMADVISOR_PROXY_HOPS
     forwarded = [
         part.strip()
@@ -105,8 +113,21 @@ def client_address(request: HttpRequest) -> str:
         if part.strip()
     ]
     if hops and len(forwarded) >= hops:
-        return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
+        address = forwarded[-hops]
+    else:
+        address = request.META.get("REMOTE_ADDR", "")
+    return _network(address)
+
+
+def _network(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # kept as given: still one key per value
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        # The /64's first address: still an address, as django-axes stores it.
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -114,7 +135,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_http_methods(["GET"])
+@require_safe
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     """The private link: the next section of a draft, the team plan once submitted."""
     assessment = _get_assessment(token)
@@ -128,7 +149,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _get_assessment(token)
     if assessment.is_draft:
@@ -140,7 +161,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
     assessment = _get_assessment(token)
     found = section_by_key(key)
@@ -156,7 +177,7 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
     from_review = review_open and request.GET.get("from") == "review"
     drafts = dict(assessment.section_drafts.values_list("section", "data"))
     typed = drafts.get(current.key)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: the same page without its body
         form = current.make_form(assessment, typed=typed)
     else:
         form = current.make_form(assessment, request.POST)
@@ -194,13 +215,13 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
             "previous": SECTIONS[index - 1] if index > 0 else None,
             "from_review": from_review,
             # Left unfinished earlier: shown as typed, checked when saved.
-            "shows_draft": request.method == "GET" and typed is not None,
+            "shows_draft": request.method != "POST" and typed is not None,
             **_progress(assessment, index, set(drafts)),
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _get_assessment(token)
     if not assessment.is_draft or assessment.sections_saved < len(SECTIONS):
@@ -305,7 +326,7 @@ def send_link(request: HttpRequest, token: str) -> HttpResponse:
 WHAT_IF_FRAGMENT_HEADER = "TeamAdvisor-Fragment"
 
 
-@require_http_methods(["GET"])
+@require_safe
 @cache_control(private=True, no_store=True)
 @vary_on_headers(WHAT_IF_FRAGMENT_HEADER)
 def what_if(request: HttpRequest, token: str) -> HttpResponse:
@@ -329,7 +350,7 @@ def what_if(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_http_methods(["GET"])
+@require_safe
 def compare(request: HttpRequest, token: str) -> HttpResponse:
     """A submitted copy's plan beside the plan of the assessment it copied.
 

@@ -90,3 +90,10 @@ def test_admin_login_never_lands_on_a_missing_page(consultant, next_url):
     response = _login("carla", PASSWORD, "192.0.2.11", next=next_url)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+def test_rotating_ipv6_addresses_inside_a_64_is_one_address(consultant):
+    for n in range(5):
+        _login("carla", "wrong", f"2001:db8:7:7::{n + 1:x}")
+    assert _login("carla", PASSWORD, "2001:db8:7:7::99").status_code == 429
+    assert _login("carla", PASSWORD, "2001:db8:7:8::1").status_code == 302
