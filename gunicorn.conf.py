@@ -10,3 +10,8 @@ logger_class = "teamadvisor.log_redaction.GunicornLogger"
 # serve, and one slow client holds a thread, not a whole worker.
 worker_class = "gthread"
 threads = 4
+
+# Seconds an idle keep-alive connection is held open (gunicorn's default is
+# 2): longer than the pause between a report and its PDF download, so that a
+# client's next request does not race the server's close of its connection.
+keepalive = 5

@@ -208,7 +208,8 @@ def main() -> None:
     )
     task_workers: list[subprocess.Popen] = []
     print(
-        f"gunicorn {args.workers} sync workers, {args.users} users, "
+        f"gunicorn {args.workers} workers (thread workers, gunicorn.conf.py), "
+        f"{args.users} users, "
         f"{args.seconds} s of flows per phase, PostgreSQL"
     )
     try:

@@ -12,6 +12,8 @@ import re
 import time
 
 from locust import HttpUser, between, events, task
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SECTIONS = {
@@ -59,6 +61,12 @@ def _write_result(**_kwargs):
 
 class ClientFlow(HttpUser):
     wait_time = between(0.5, 1.5)  # a person reading, not a bot hammering
+
+    def on_start(self) -> None:
+        # As a browser does, a GET whose reused connection the server closed
+        # at that moment is sent once more on a new one.
+        retry = Retry(total=1, connect=1, read=1, allowed_methods=["GET"])
+        self.client.mount("http://", HTTPAdapter(max_retries=retry))
 
     def _post(self, url: str, page: str, data: dict, name: str) -> str | None:
         token = CSRF.search(page)
