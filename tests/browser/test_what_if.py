@@ -8,6 +8,7 @@ Each state is audited with axe-core and captured at both widths.
 
 import dataclasses
 import re
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -44,6 +45,15 @@ def _audit(page: Page, name: str) -> None:
 
 def _capture(page: Page, screenshot_dir, name: str) -> None:
     page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
+
+
+def _eventually(page: Page, condition: str, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(condition):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _audit_url(new_page, viewport, url: str, name: str) -> None:
@@ -94,9 +104,18 @@ def _explore_without_javascript(
     )
     # The new page opens at the plan, not at the top of the form.
     assert page.url.endswith("#what-if-result")
-    # The browser scrolls to the fragment after the load event, not before:
-    # wait for it (a timeout fails the test as the bare check did).
-    page.wait_for_function("() => window.scrollY > 0", timeout=5_000)
+    # The browser scrolls to the fragment after the load event, smoothly
+    # (Bootstrap's scroll-behavior): wait until the result's top is in view.
+    # Polled from here: with JavaScript off, Playwright's own polling in the
+    # page evaluates once only.
+    assert _eventually(
+        page,
+        """() => {
+          const top = document.getElementById("what-if-result")
+            .getBoundingClientRect().top;
+          return top >= 0 && top < window.innerHeight;
+        }""",
+    )
     changed_url = page.url
     _capture(page, screenshot_dir, f"what-if-no-js-changed-{viewport_name}")
     _audit_url(new_page, viewport, changed_url, "changed")
