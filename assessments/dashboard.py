@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from assessments import questions
 from assessments.choices import Role, Stage, Status, Structure
-from assessments.models import Assessment, effective_structure
+from assessments.models import ROLE_KEYS, Assessment, effective_structure
 from assessments.peers import K, PeerProfile, peer_profile
 
 WAITING_DAYS = 7
@@ -264,8 +264,8 @@ def peer_rows(peers: tuple[StagePeers, ...]) -> tuple[PeerRow, ...]:
             ),
         )
     ]
-    for index, role in enumerate(Role):
-        label = f"{questions.by_path(f'headcount.{role.value}').label}, median today"
+    for index, role in enumerate(ROLE_KEYS):  # the order of profile.roles
+        label = f"{questions.by_path(f'headcount.{role}').label}, median today"
         median = cells(lambda profile, at=index: profile.roles[at].median_text)
         rows.append(PeerRow(label, median))
     rows.append(

@@ -263,7 +263,9 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
     Only the review columns are written, so a consultant can never change the
     client's answers; the history records who made the change.
     """
-    stored = Assessment.objects.values_list("status", flat=True).get(pk=assessment.pk)
+    stored, stored_override = Assessment.objects.values_list(
+        "status", "override_structure"
+    ).get(pk=assessment.pk)
     if assessment.status not in allowed_statuses(stored):
         raise ValidationError({"status": STATUS_ERROR})
     assessment.override_reason = assessment.override_reason.strip()
@@ -278,7 +280,7 @@ def assessment_save_review(*, assessment: Assessment, by) -> None:
     elif stored != Status.REVIEWED:
         assessment.reviewed_at = timezone.now()
     updated = [*REVIEW_FIELDS, "reviewed_at", "updated_at"]
-    if not assessment.is_draft:
+    if not assessment.is_draft and assessment.override_structure != stored_override:
         # An override changes the plan the client is told: gaps, risks.
         report = assessment_report(assessment, costs=None)
         assessment.plan_facts = plan_facts(report.advice)

@@ -26,7 +26,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
@@ -258,7 +258,11 @@ def schedule_stale_data_removal(
     if not remove_stale_data.get_backend().supports_defer:
         return False
     chain = DBTaskResult.objects.filter(task_path=remove_stale_data.module_path)
-    alive = chain.ready() if running else (chain.ready() | chain.running())
+    # Waiting, whenever it is due (``ready()`` would count only those due
+    # now, and miss tomorrow's run), or running, its own run aside.
+    alive = chain.filter(status=TaskResultStatus.READY)
+    if not running:
+        alive |= chain.running()
     if alive.exists():
         return False
     remove_stale_data.using(run_after=timezone.now() + after).enqueue()

@@ -124,7 +124,9 @@ def _network(address: str) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address  # kept as given: still one key per value
-    if ip.version == 6 and ip.ipv4_mapped is None:
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)  # the same client as its IPv4 address
+    if ip.version == 6:
         # The /64's first address: still an address, as django-axes stores it.
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)

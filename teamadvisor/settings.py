@@ -285,6 +285,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own
+        # in debug, which does not redact: its records go to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # Django's own request log of runserver, with a redacting formatter.
         "django.server": {
             "handlers": ["django.server"],

@@ -4,7 +4,7 @@ order, an organisation's assessments over time and their comparison."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.urls import reverse
 
@@ -246,3 +246,24 @@ def test_over_time_and_compare_escape_organisation_names(consultant_client, name
     ):
         page = consultant_client.get(url).content.decode()
         assert name not in page
+
+
+def test_assign_to_me_is_for_consultants_only(consultant):
+    # Staff given the change permission directly, outside the Consultants
+    # group: the review form would not offer them as a consultant, and
+    # neither does assign to me.
+    user = User.objects.create_user("olga", password="a-long-pass-1", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="change_assessment"),
+        Permission.objects.get(codename="view_assessment"),
+    )
+    client = Client()
+    client.force_login(user)
+    assessment = submitted_assessment()
+    assert client.post(_assign_url(assessment)).status_code == 403
+    response = client.post(
+        CHANGELIST, {"action": "assign_to_me", "_selected_action": [assessment.pk]}
+    )
+    assert response.status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.assigned_to is None

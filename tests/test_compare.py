@@ -81,11 +81,14 @@ def test_changed_answers_and_advice_are_marked_and_nothing_else():
     }
     structure = comparison.advice.rows[0]
     assert structure.label == "Recommended structure"
+    # A small startup's two squads, then a large startup's twelve.
     assert (structure.earlier, structure.later) == (
         earlier.advice.structure.label,
         later.advice.structure.label,
     )
-    assert comparison.structure_changed == (structure.earlier != structure.later)
+    assert comparison.structure_changed is (
+        earlier.advice.structure.key != later.advice.structure.key
+    )
 
 
 def test_role_rows_read_today_to_after_the_plan():
@@ -268,7 +271,8 @@ def test_compare_page_query_count_is_fixed(client, django_assert_max_num_queries
     # The copy with its organisation, consultant and origin; the origin's
     # organisation and consultant.
     with django_assert_max_num_queries(4):
-        client.get(reverse("assessments:compare", args=[copy.token]))
+        response = client.get(reverse("assessments:compare", args=[copy.token]))
+    assert response.status_code == 200
 
 
 def test_status_of_the_earlier_assessment_does_not_matter(client):

@@ -39,7 +39,7 @@ def test_head_is_answered_wherever_get_is(client, pages):
         got = client.get(url)
         head = client.head(url)
         assert head.status_code == got.status_code, url
-        assert head.content == b"", url
+        assert head.get("Content-Type") == got.get("Content-Type"), url
 
 
 def test_head_on_a_section_saves_nothing(client, pages):
@@ -70,9 +70,9 @@ def test_an_ipv6_client_is_its_64(settings):
     assert one == "2001:db8:1:2::"
     assert _address("2001:db8:1:2:ffff:ffff:ffff:ffff", settings=settings) == one
     assert _address("2001:db8:1:3::1", settings=settings) != one
-    # IPv4, and IPv4 mapped into IPv6, stay whole addresses.
+    # IPv4 stays a whole address, and IPv4 mapped into IPv6 is that address.
     assert _address("192.0.2.7", settings=settings) == "192.0.2.7"
-    assert _address("::ffff:192.0.2.7", settings=settings) == "::ffff:c000:207"
+    assert _address("::ffff:192.0.2.7", settings=settings) == "192.0.2.7"
     # Behind one trusted proxy, the address it appended.
     assert _address("10.0.0.1", "2001:db8:9:9::5", hops=1, settings=settings) == (
         "2001:db8:9:9::"

@@ -17,7 +17,11 @@ import pytest
 from django.test import Client
 
 from assessments import urls
-from teamadvisor.log_redaction import RedactingFormatter, redact
+from teamadvisor.log_redaction import (
+    RedactingFormatter,
+    RedactingServerFormatter,
+    redact,
+)
 from tests.factories import draft_assessment, submitted_assessment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,3 +134,18 @@ def test_gunicorn_access_log_never_holds_a_token(tmp_path):
     written = access_log.read_text()
     assert "/a/[token]/review/" in written
     assert token not in written
+
+
+def test_every_configured_handler_redacts():
+    """Django's default config adds a console handler to the "django" logger
+    in debug; the settings route its records to the root's redacting one."""
+    loggers = [logging.getLogger(), logging.getLogger("django")]
+    loggers += [logging.getLogger(name) for name in ("django.request", "django.server")]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if type(handler).__module__.startswith("_pytest"):
+                continue  # pytest's own capture
+            assert isinstance(
+                handler.formatter, (RedactingFormatter, RedactingServerFormatter)
+            ), (logger.name, handler)
+    assert logging.getLogger("django").propagate

@@ -98,6 +98,11 @@ def test_the_daily_task_is_scheduled_once_and_keeps_itself_going(database_queue)
     following = runs.get(status="READY")
     wait = following.run_after - done.finished_at
     assert timedelta(hours=23) < wait <= timedelta(days=1)
+    # A later deployment's --schedule finds tomorrow's run: no second chain.
+    out = StringIO()
+    call_command("remove_stale_data", "--schedule", stdout=out)
+    assert out.getvalue() == "already queued\n"
+    assert runs.filter(status="READY").count() == 1
 
 
 def test_without_a_queue_nothing_is_scheduled():

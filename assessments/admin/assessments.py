@@ -76,6 +76,20 @@ def over_time_rows(
     return rows
 
 
+def may_review(user) -> bool:
+    """Who may be an assessment's consultant: as the review form offers."""
+    return user.is_superuser or (
+        user.is_staff and user.groups.filter(name=CONSULTANTS_GROUP).exists()
+    )
+
+
+def _report(assessment: Assessment):
+    """The plan, built once per page however many fields show it."""
+    if "_admin_report" not in assessment.__dict__:
+        assessment.__dict__["_admin_report"] = assessment_report(assessment)
+    return assessment.__dict__["_admin_report"]
+
+
 class EstimatedCountPaginator(Paginator):
     """Counts an unfiltered list from PostgreSQL's statistics, not row by row.
 
@@ -315,7 +329,7 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     def summary_view(self, obj: Assessment) -> str:
         if obj.is_draft:
             return "No advice before the client submits."
-        report = assessment_report(obj)
+        report = _report(obj)
         return render_to_string("admin/assessments/summary.html", {"report": report})
 
     @admin.display(description="answers")
@@ -327,7 +341,7 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     def advice_view(self, obj: Assessment) -> str:
         if obj.is_draft:
             return "No advice before the client submits."
-        report = assessment_report(obj)
+        report = _report(obj)
         return render_to_string("admin/assessments/advice.html", {"report": report})
 
     @admin.display(description="history")
@@ -407,7 +421,9 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
     @method_decorator(require_POST)
     def assign_to_me_view(self, request: HttpRequest, object_id: int):
         assessment = get_object_or_404(self.get_queryset(request), pk=object_id)
-        if not self.has_change_permission(request, assessment):
+        if not may_review(request.user) or not self.has_change_permission(
+            request, assessment
+        ):
             raise PermissionDenied
         services.assessment_assign_to(assessment=assessment, consultant=request.user)
         self.message_user(request, f"{assessment} is assigned to you.")
@@ -417,6 +433,8 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
+        if not may_review(request.user):
+            raise PermissionDenied
         assigned = 0
         for assessment in queryset.exclude(assigned_to=request.user):
             services.assessment_assign_to(
