@@ -182,6 +182,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--task-workers", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8765, help="gunicorn's port")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="teamadvisor-load-"))
@@ -189,7 +190,7 @@ def main() -> None:
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput")
 
-    port = 8765
+    port = args.port
     host = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
