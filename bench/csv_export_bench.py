@@ -11,25 +11,14 @@ total time, the size, and the peak memory Python allocated while streaming
 """
 
 import argparse
-import os
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if "DATABASE_URL" not in os.environ:
-    # It seeds demo rows: never into a database that was not named on purpose.
-    sys.exit("Set DATABASE_URL to a database for benchmarks (see the docstring).")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+from named_database import seed, setup_django  # noqa: E402 (beside this script)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -65,11 +54,7 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=100_000)
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", assessments=args.assessments)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    seed(args.assessments)
     client = Client()
     client.force_login(User.objects.get(username="demo-consultant-ana"))
     rows = Assessment.objects.count()

@@ -8,25 +8,14 @@ the whole admin request, its query count, and the slowest of its queries.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if "DATABASE_URL" not in os.environ:
-    # It seeds demo rows: never into a database that was not named on purpose.
-    sys.exit("Set DATABASE_URL to a database for benchmarks (see the docstring).")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+from named_database import seed, setup_django  # noqa: E402 (beside this script)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -40,13 +29,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    call_command("seed_demo", assessments=args.assessments)
-    print(f"seed_demo: {time.perf_counter() - start:.1f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    seed(args.assessments)
 
     # A consultant with assessments assigned, so "mine" counts something.
     user = User.objects.get(username="demo-consultant-ana")

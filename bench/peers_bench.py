@@ -15,24 +15,13 @@ the ``NOT is_demo`` test, over as many rows as a real database of that size.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-if "DATABASE_URL" not in os.environ:
-    # It seeds demo rows: never into a database that was not named on purpose.
-    sys.exit("Set DATABASE_URL to a database for benchmarks (see the docstring).")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+from named_database import seed, setup_django  # noqa: E402 (beside this script)
 
-import django  # noqa: E402
+setup_django()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -60,12 +49,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    call_command("seed_demo", assessments=args.assessments)
-    print(f"seed_demo: {time.perf_counter() - start:.1f} s")
+    seed(args.assessments)
     merge_lineages()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":  # the merged lineages' statistics
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     print(f"{Assessment.objects.count()} assessments on {connection.vendor}")
