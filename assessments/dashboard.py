@@ -14,14 +14,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, DateField, F, Q, QuerySet, TextField
-from django.db.models.functions import Cast, TruncWeek
+from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import questions
 from assessments.choices import Role, Stage, Status, Structure
-from assessments.models import ROLE_KEYS, Assessment, effective_structure
+from assessments.models import (
+    ROLE_KEYS,
+    Assessment,
+    effective_structure,
+    reports_pain_point,
+    with_pain_text,
+)
 from assessments.peers import K, PeerProfile, peer_profile
 
 WAITING_DAYS = 7
@@ -167,27 +173,15 @@ def largest_gap_roles() -> GapRoles:
 
 
 def pain_points() -> PainPoints:
-    """How many submitted assessments report each pain point, in one query.
-
-    JSONField's ``contains`` is PostgreSQL's ``@>`` and SQLite has no
-    equivalent, so each key is looked for in the list's JSON text instead:
-    ``Cast`` gives that text on both databases (jsonb's text form on
-    PostgreSQL, the stored text on SQLite) and ``contains`` is a plain LIKE.
-    The key is looked for with its quotes, ``"silos"``: the list holds only
-    keys from the choices, which contain no quotes, so a quoted key matches
-    exactly one element and never part of another.
-    """
+    """How many submitted assessments report each pain point, in one query
+    (see ``models.reports_pain_point``)."""
     choices = questions.by_field("assessment", "pain_points").choices
-    figures = (
-        submitted()
-        .alias(pain_text=Cast("pain_points", output_field=TextField()))
-        .aggregate(
-            submitted=Count("pk"),
-            **{
-                f"point_{key}": Count("pk", filter=Q(pain_text__contains=f'"{key}"'))
-                for key, _label in choices
-            },
-        )
+    figures = with_pain_text(submitted()).aggregate(
+        submitted=Count("pk"),
+        **{
+            f"point_{key}": Count("pk", filter=reports_pain_point(key))
+            for key, _label in choices
+        },
     )
     points = [Tally(key, label, figures[f"point_{key}"]) for key, label in choices]
     return PainPoints(points=_most_first(points), submitted=figures["submitted"])

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OrderBy, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, OrderBy, Q, TextField, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -40,6 +40,25 @@ def effective_structure() -> Coalesce:
     expression index on it below serves them.
     """
     return Coalesce(NullIf(F("override_structure"), Value("")), "recommended_structure")
+
+
+def with_pain_text(assessments: models.QuerySet) -> models.QuerySet:
+    """``assessments`` with their pain points as JSON text, for
+    ``reports_pain_point``."""
+    return assessments.alias(pain_text=Cast("pain_points", output_field=TextField()))
+
+
+def reports_pain_point(key: str) -> Q:
+    """The assessment reports pain point ``key``, on SQLite as on PostgreSQL.
+
+    JSONField's ``contains`` is PostgreSQL's ``@>`` and SQLite has no
+    equivalent, so the key is looked for in the list's JSON text (see
+    ``with_pain_text``: jsonb's text form on PostgreSQL, the stored text on
+    SQLite), a plain LIKE. It is looked for with its quotes, ``"silos"``: the
+    list holds only keys from the choices, which contain no quotes, so a
+    quoted key matches exactly one element and never part of another.
+    """
+    return Q(pain_text__contains=f'"{key}"')
 
 
 class SortedIndex(models.Index):

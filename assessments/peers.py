@@ -42,15 +42,20 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    TextField,
     Window,
 )
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import RowNumber
 
 from assessments import questions
 from assessments.advice.domain import AI_FOCUS_WORDS
 from assessments.choices import Stage, Status, Structure
-from assessments.models import ROLE_KEYS, Assessment, effective_structure
+from assessments.models import (
+    ROLE_KEYS,
+    Assessment,
+    effective_structure,
+    reports_pain_point,
+    with_pain_text,
+)
 
 # The fewest other organisations a group must hold for any of its figures to
 # be shown. Below it the section is left out entirely: even "too few to
@@ -257,14 +262,8 @@ def _figures(
     Headcounts are required answers, so a submitted assessment has no NULL
     to sort differently on the two databases.
 
-    Pain points: JSONField's ``contains`` is PostgreSQL's ``@>`` and SQLite
-    has none, so each key is looked for in the list's JSON text: ``Cast``
-    gives that text on both databases (jsonb's text form on PostgreSQL, the
-    stored text on SQLite) and ``contains`` is a LIKE with the key's ``_``
-    escaped. The key is looked for with its quotes, ``"silos"``: the list
-    holds only keys from the choices, which contain no quotes, so a quoted
-    key matches exactly one element and never part of another. One COUNT
-    with a filter per key, as the consultants' dashboard counts them.
+    Pain points: one COUNT with a filter per key, ``models.reports_pain_point``,
+    as the consultants' dashboard counts them.
     """
     if windowed is None:
         windowed = connections[rows.db].vendor != "postgresql"
@@ -297,14 +296,11 @@ def _figures(
             )
         for key, _label in _pain_point_choices():
             aggregates[f"{prefix}_pain_{key}"] = Count(
-                "pk", filter=group & Q(pain_text__contains=f'"{key}"')
+                "pk", filter=group & reports_pain_point(key)
             )
     return (
-        rows.annotate(
-            structure=effective_structure(),
-            pain_text=Cast("pain_points", output_field=TextField()),
-            **windows,
-        )
+        with_pain_text(rows)
+        .annotate(structure=effective_structure(), **windows)
         .order_by()
         .aggregate(**aggregates)
     )
