@@ -29,6 +29,13 @@ class Status(models.TextChoices):
     REVIEWED = "reviewed", "Reviewed"
 
 
+class ExportKind(models.TextChoices):
+    """What a bulk export's ZIP holds (see ``exports.ZIP_KINDS``)."""
+
+    PDFS = "pdfs", "Team-plan PDFs"
+    ANSWERS = "answers", "Answers files (JSON)"
+
+
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", "Waiting for a worker"
     RUNNING = "running", "Running"

@@ -27,7 +27,8 @@ its reason and the comment for the client are exported; the internal notes
 never are. Every cell goes through ``spreadsheet_safe``.
 
 The answers ZIP (``answers_zip``) is the ``teamplan`` command's input format
-and stays exactly that.
+and stays exactly that. It and the PDFs' ZIP are bulk exports, written by a
+background task (``tasks.build_export``) as ``ZIP_KINDS`` says.
 """
 
 import csv
@@ -45,7 +46,7 @@ from django.utils.text import slugify
 from assessments import questions
 from assessments.advice.domain import STRUCTURES, Choices
 from assessments.answers_file import assessment_to_answers
-from assessments.choices import Status
+from assessments.choices import ExportKind, Status
 from assessments.flow import UNANSWERED, saved_values
 from assessments.models import ROLE_KEYS, Assessment
 from assessments.pdf import cached_report_pdf
@@ -295,18 +296,33 @@ def _file_stem(assessment: Assessment) -> str:
 
 
 def answers_zip(assessments: Iterable[Assessment]) -> bytes:
-    """One answers file (advice-spec §6) per submitted assessment, for ``teamplan``.
-
-    Drafts are left out, as in ``write_pdfs_zip``.
-    """
+    """The answers ZIP as bytes; a bulk export writes it to a file instead."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    write_answers_zip(assessments, buffer)
+    return buffer.getvalue()
+
+
+def write_answers_zip(
+    assessments: Iterable[Assessment],
+    file: BinaryIO,
+    *,
+    progress: Callable[[int], None] = lambda done: None,
+) -> int:
+    """Write one answers file (advice-spec §6) per submitted assessment, for
+    ``teamplan``, into a ZIP in ``file``; call ``progress`` with the count
+    after each one. Drafts are left out, as in ``write_pdfs_zip``. Returns the
+    number of files written.
+    """
+    written = 0
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
         for assessment in assessments:
             if assessment.is_draft:
                 continue  # unfinished answers: ``teamplan`` would refuse them
             data = json.dumps(assessment_to_answers(assessment), indent=2)
             archive.writestr(f"{_file_stem(assessment)}.json", data + "\n")
-    return buffer.getvalue()
+            written += 1
+            progress(written)
+    return written
 
 
 def write_pdfs_zip(
@@ -334,3 +350,39 @@ def write_pdfs_zip(
             written += 1
             progress(written)
     return written
+
+
+@dataclass(frozen=True)
+class ZipKind:
+    """How a bulk export of one kind (``ExportJob.kind``) is written and named."""
+
+    write: Callable[..., int]  # (assessments, file, *, progress) -> files written
+    stem: str  # of the ZIP's name
+    one: str  # a file in it, in the consultant's words
+    many: str
+    lacking: str  # what a draft has none of yet
+    # Files between two writes of the export's progress (and at least one a
+    # second): a stored PDF takes milliseconds, an answers file a fifth of
+    # one, and a write per ten answers files made their export 2 to 6 times
+    # slower (4,375 files on SQLite: 1.4 s against 1.8 to 8.9 s).
+    progress_every: int
+
+
+ZIP_KINDS: dict[str, ZipKind] = {
+    ExportKind.PDFS: ZipKind(
+        write_pdfs_zip,
+        "team-plans",
+        "PDF",
+        "PDFs",
+        lacking="team plan",
+        progress_every=10,
+    ),
+    ExportKind.ANSWERS: ZipKind(
+        write_answers_zip,
+        "answers-files",
+        "answers file",
+        "answers files",
+        lacking="answers file",
+        progress_every=1000,
+    ),
+}

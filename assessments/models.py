@@ -20,6 +20,7 @@ from assessments.advice.domain import (
 from assessments.choices import (
     AiFocus,
     CurrentStructure,
+    ExportKind,
     ExportStatus,
     Role,
     Stage,
@@ -445,12 +446,16 @@ class LinkMailRequest(models.Model):
 
 
 class ExportJob(models.Model):
-    """A bulk export of team-plan PDFs into one ZIP, built by a background task
-    (``tasks.build_pdf_export``). Only its author sees it or downloads it.
+    """A bulk export of team-plan PDFs or answers files into one ZIP, built by
+    a background task (``tasks.build_export``). Only its author sees it or
+    downloads it.
     """
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=10, choices=ExportKind.choices, default=ExportKind.PDFS
     )
     # The submitted assessments selected, read when the task runs.
     assessment_ids = models.JSONField(default=list, editable=False)
@@ -470,6 +475,7 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "export"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["author", "created_at"], name="export_job_author_idx"),
@@ -480,10 +486,17 @@ class ExportJob(models.Model):
                 condition=_in_choices("status", ExportStatus, blank=False),
                 name="export_job_status_valid",
             ),
+            models.CheckConstraint(
+                condition=_in_choices("kind", ExportKind, blank=False),
+                name="export_job_kind_valid",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"PDF export {self.pk} of {self.created_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.get_kind_display()}, export {self.pk} of "
+            f"{self.created_at:%Y-%m-%d %H:%M}"
+        )
 
 
 class SectionDraft(models.Model):

@@ -19,7 +19,7 @@ from django.utils.crypto import salted_hmac
 from assessments import tasks
 from assessments.advice import Advice, Answers, advise, parse_costs
 from assessments.answers_file import assessment_answers, build_from_answers
-from assessments.choices import Status
+from assessments.choices import ExportKind, Status
 from assessments.flow import SECTIONS, section_by_key
 from assessments.models import (
     Assessment,
@@ -417,25 +417,29 @@ def cost_assumptions_activate(*, assumptions: CostAssumptions, by) -> None:
     assumptions.refresh_from_db()
 
 
-# Bulk PDF exports --------------------------------------------------------
+# Bulk exports ------------------------------------------------------------
 
 # One worker writes about one PDF a second when none is stored yet: a larger
-# export would hold a worker, and the mails behind it, for too long.
+# export would hold a worker, and the mails behind it, for too long. Answers
+# files take about a millisecond each, so their exports have no limit, as
+# when the request built them.
 MAX_PDF_EXPORT = 1000
 
 
 class NothingToExport(Exception):
-    """Only drafts were selected: a draft has no team plan yet."""
+    """Only drafts were selected: a draft has no team plan or answers file yet."""
 
 
 class ExportTooLarge(Exception):
-    """More submitted assessments were selected than one export takes."""
+    """More submitted assessments were selected than one PDF export takes."""
 
 
 @transaction.atomic
-def export_job_start(*, author, assessments: QuerySet[Assessment]) -> ExportJob:
-    """Record an export of the team plans of the submitted ``assessments`` and
-    queue its task once the transaction commits; drafts are counted, not
+def export_job_start(
+    *, author, assessments: QuerySet[Assessment], kind: ExportKind
+) -> ExportJob:
+    """Record an export of the submitted ``assessments`` as a ZIP of ``kind``
+    and queue its task once the transaction commits; drafts are counted, not
     exported. Two queries whatever the selection's size, then the insert.
     """
     assessments = assessments.order_by()
@@ -445,14 +449,15 @@ def export_job_start(*, author, assessments: QuerySet[Assessment]) -> ExportJob:
     )
     if not counts["submitted"]:
         raise NothingToExport
-    if counts["submitted"] > MAX_PDF_EXPORT:
+    if kind == ExportKind.PDFS and counts["submitted"] > MAX_PDF_EXPORT:
         raise ExportTooLarge(counts["submitted"])
     submitted = assessments.exclude(status=Status.DRAFT).order_by("pk")
     job = ExportJob.objects.create(
         author=author,
+        kind=kind,
         assessment_ids=list(submitted.values_list("pk", flat=True)),
         total=counts["submitted"],
         skipped_drafts=counts["drafts"],
     )
-    _enqueue_on_commit(tasks.build_pdf_export, job.pk)
+    _enqueue_on_commit(tasks.build_export, job.pk)
     return job

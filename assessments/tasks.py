@@ -118,9 +118,9 @@ def _deliver(message: EmailMessage, again: Task, args: Sequence, attempt: int) -
     return f"sent to {len(message.recipients())} recipient(s)"
 
 
-# Bulk PDF exports: progress is written after this many PDFs, or after a
-# second, whichever comes first; each write is its own small transaction.
-EXPORT_PROGRESS_EVERY = 10
+# Bulk exports: progress is written after every ``progress_every`` files of
+# the export's kind (exports.ZIP_KINDS), or after a second, whichever comes
+# first; each write is its own small transaction.
 EXPORT_PROGRESS_SECONDS = 1.0
 # Assessments read per query while exporting.
 EXPORT_CHUNK = 100
@@ -129,8 +129,9 @@ EXPORT_KEPT_FOR = timedelta(days=7)
 
 
 @task()
-def build_pdf_export(job_id: int) -> str:
-    """Write the job's team-plan PDFs into one ZIP in storage.
+def build_export(job_id: int) -> str:
+    """Write the job's team-plan PDFs or answers files (its kind) into one ZIP
+    in storage.
 
     Safe to repeat: a job run again (its worker died) starts over and writes
     a new ZIP; a finished job is left as it is. A failure is recorded on the
@@ -164,14 +165,18 @@ def build_pdf_export(job_id: int) -> str:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
-    return f"{written} PDF(s) in {name}"
+    return f"{written} file(s) in {name}"
+
+
+# Queued before exports had kinds (all PDF exports): the same task.
+build_pdf_export = build_export
 
 
 def task_given_up(task_path: str, args: list) -> None:
     """Record on its object that a task will never finish: its workers died
     (``task_queue.requeue_stalled``). Only an export has anyone waiting on a
     page for it; a PDF is rendered on download, a lost mail cannot be told."""
-    if task_path == build_pdf_export.module_path:
+    if task_path == build_export.module_path:
         now = timezone.now()
         ExportJob.objects.filter(pk=args[0]).exclude(status=ExportStatus.DONE).update(
             status=ExportStatus.FAILED,
@@ -189,26 +194,27 @@ EXPORT_LOST = (
 
 
 def _write_export(job: ExportJob) -> tuple[str, int]:
+    kind = exports.ZIP_KINDS[job.kind]
     jobs = ExportJob.objects.filter(pk=job.pk)
     last_update = time.monotonic()
 
     def progress(done: int) -> None:
         nonlocal last_update
         now = time.monotonic()
-        if done % EXPORT_PROGRESS_EVERY and now - last_update < EXPORT_PROGRESS_SECONDS:
+        if done % kind.progress_every and now - last_update < EXPORT_PROGRESS_SECONDS:
             return
         jobs.update(done=done, updated_at=timezone.now())
         last_update = now
 
     # On disk, not in memory: 1,000 PDFs make a ZIP of about 55 MB.
     with tempfile.TemporaryFile() as scratch:
-        written = exports.write_pdfs_zip(
+        written = kind.write(
             _export_assessments(job.assessment_ids), scratch, progress=progress
         )
         scratch.seek(0)
         # A random folder: the name says nothing and cannot be guessed.
         folder = f"exports/{secrets.token_urlsafe(16)}"
-        name = default_storage.save(f"{folder}/team-plans-{job.pk}.zip", File(scratch))
+        name = default_storage.save(f"{folder}/{kind.stem}-{job.pk}.zip", File(scratch))
     return name, written
 
 

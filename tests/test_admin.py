@@ -19,7 +19,7 @@ from django.utils import timezone
 from assessments.advice import parse_answers
 from assessments.choices import AiFocus, Stage, Status, Structure
 from assessments.management.commands.seed_demo import demo_profile
-from assessments.models import Assessment, Organization
+from assessments.models import Assessment, ExportJob, Organization
 from assessments.selectors import assessment_report
 from tests.factories import (
     draft_assessment,
@@ -28,6 +28,7 @@ from tests.factories import (
     submitted_assessment,
 )
 from tests.pdf_helpers import pdf_text
+from tests.test_export_jobs import _readonly
 
 pytestmark = pytest.mark.django_db
 
@@ -647,11 +648,25 @@ def _action(client, action: str, assessments) -> object:
     )
 
 
-def test_json_export_round_trips_through_teamplan(consultant_client, tmp_path):
+def _answers_export(client, assessments, capture) -> tuple[ExportJob, zipfile.ZipFile]:
+    """Run the answers export action and its job (a background task, run at
+    once here when the request commits): the job and its ZIP."""
+    with capture(execute=True):
+        _action(client, "export_answers", assessments)
+    job = ExportJob.objects.get()
+    url = reverse("admin:assessments_exportjob_download", args=[job.pk])
+    content = b"".join(client.get(url).streaming_content)
+    return job, zipfile.ZipFile(io.BytesIO(content))
+
+
+def test_json_export_round_trips_through_teamplan(
+    consultant_client, tmp_path, django_capture_on_commit_callbacks
+):
     names = ("research-startup", "product-enterprise", "balanced-large-startup")
     assessments = {submitted_assessment(**example(name)): name for name in names}
-    response = _action(consultant_client, "export_answers", list(assessments))
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    _job, archive = _answers_export(
+        consultant_client, list(assessments), django_capture_on_commit_callbacks
+    )
     assert len(archive.namelist()) == len(names)
     for assessment, name in assessments.items():
         prefix = f"{assessment.pk}-"
@@ -669,16 +684,22 @@ def test_json_export_round_trips_through_teamplan(consultant_client, tmp_path):
         assert json.loads(out.getvalue()) == json.loads(json.dumps(advice))
 
 
-def test_json_export_skips_drafts_with_a_warning(consultant_client):
+def test_json_export_skips_drafts_and_says_so_on_the_exports_page(
+    consultant_client, django_capture_on_commit_callbacks
+):
     done = submitted_assessment(**example("research-startup"))
     drafts = [draft_assessment(), draft_assessment()]
-    response = _action(consultant_client, "export_answers", [done, *drafts])
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    job, archive = _answers_export(
+        consultant_client, [done, *drafts], django_capture_on_commit_callbacks
+    )
     assert archive.namelist() == [f"{done.pk}-quanta-vision.json"]
-    messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == [
-        "Skipped 2 drafts: a draft has no answers file until the client submits it."
-    ]
+    page = consultant_client.get(
+        reverse("admin:assessments_exportjob_change", args=[job.pk])
+    ).content.decode()
+    assert _readonly(page, "result") == (
+        "Download the ZIP (1 answers file). Skipped 2 drafts: a draft has no "
+        "answers file until the client submits it."
+    )
 
 
 def test_json_export_of_drafts_only_is_refused(consultant_client):

@@ -1,15 +1,19 @@
-"""Bulk PDF exports as background jobs: the admin action, the task that writes
-the ZIP, the export's page and its download. Tasks run at once here (the
-immediate backend of the test settings) once the action's transaction
-commits; the last test runs one on a real ``db_worker``.
+"""Bulk exports as background jobs, of team-plan PDFs or of answers files:
+the admin actions, the task that writes the ZIP, the export's page and its
+download. Tasks run at once here (the immediate backend of the test settings)
+once the action's transaction commits; the last tests run them on a real
+``db_worker``.
 """
 
 import io
 import json
 import re
+import time
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -22,9 +26,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from assessments import exports, services, task_queue, tasks
 from assessments import pdf as pdf_module
-from assessments import services, task_queue, tasks
-from assessments.choices import ExportStatus
+from assessments.advice import parse_answers
+from assessments.choices import ExportKind, ExportStatus, Status
 from assessments.models import Assessment, ExportJob
 from assessments.selectors import assessment_report
 from tests.factories import draft_assessment, example, submitted_assessment
@@ -66,13 +71,15 @@ def consultant_client(client, consultant):
     return client
 
 
-def _export(client, assessments, capture, *, run: bool = True):
-    """Select ``assessments`` in the list and run the export action; the task
-    runs when the request's transaction commits if ``run``."""
+def _export(
+    client, assessments, capture, *, run: bool = True, action: str = "export_pdfs"
+):
+    """Select ``assessments`` in the list and run the export ``action``; the
+    task runs when the request's transaction commits if ``run``."""
     with capture(execute=run):
         return client.post(
             CHANGELIST,
-            {"action": "export_pdfs", "_selected_action": [a.pk for a in assessments]},
+            {"action": action, "_selected_action": [a.pk for a in assessments]},
         )
 
 
@@ -162,8 +169,9 @@ def test_action_refuses_more_than_the_export_limit(
     assert not ExportJob.objects.exists()
 
 
+@pytest.mark.parametrize("action", ["export_pdfs", "export_answers"])
 def test_action_query_count_does_not_grow_with_the_selection(
-    consultant_client, renders, django_capture_on_commit_callbacks
+    consultant_client, renders, django_capture_on_commit_callbacks, action
 ):
     template = submitted_assessment()
 
@@ -184,6 +192,7 @@ def test_action_query_count_does_not_grow_with_the_selection(
                 selected,
                 django_capture_on_commit_callbacks,
                 run=False,
+                action=action,
             )
         assert response.status_code == 302
         return len(queries)
@@ -231,19 +240,20 @@ def test_export_reuses_stored_pdfs_and_renders_the_others(
 def test_export_writes_progress_every_few_pdfs(
     consultant_client, renders, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(tasks, "EXPORT_PROGRESS_EVERY", 2)
     monkeypatch.setattr(tasks, "EXPORT_PROGRESS_SECONDS", 3600)
     seen = []
-    real = tasks.exports.write_pdfs_zip
+    pdfs = exports.ZIP_KINDS[ExportKind.PDFS]
 
     def spy(assessments, file, *, progress):
         def spying(done: int) -> None:
             progress(done)
             seen.append(ExportJob.objects.get().done)
 
-        return real(assessments, file, progress=spying)
+        return pdfs.write(assessments, file, progress=spying)
 
-    monkeypatch.setattr(tasks.exports, "write_pdfs_zip", spy)
+    monkeypatch.setitem(
+        exports.ZIP_KINDS, ExportKind.PDFS, replace(pdfs, write=spy, progress_every=2)
+    )
     selected = [submitted_assessment() for _ in range(5)]
     _export(consultant_client, selected, django_capture_on_commit_callbacks)
     assert seen == [0, 2, 2, 4, 4]
@@ -262,7 +272,7 @@ def test_export_leaves_out_assessments_deleted_meanwhile(
     )
     deleted.delete()
     job = ExportJob.objects.get()
-    tasks.build_pdf_export.call(job.pk)
+    tasks.build_export.call(job.pk)
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (ExportStatus.DONE, 1, 1)
 
@@ -296,7 +306,7 @@ def test_a_finished_export_run_again_is_left_as_it_is(
         consultant_client, [submitted_assessment()], django_capture_on_commit_callbacks
     )
     job = ExportJob.objects.get()
-    assert tasks.build_pdf_export.call(job.pk) == "already done"
+    assert tasks.build_export.call(job.pk) == "already done"
     assert ExportJob.objects.get().zip_file == job.zip_file
 
 
@@ -376,11 +386,17 @@ def test_download_is_private_and_names_the_zip(
     assert "no-store" in response["Cache-Control"].split(", ")
 
 
+@pytest.mark.parametrize("action", ["export_pdfs", "export_answers"])
 def test_only_the_author_sees_or_downloads_an_export(
-    client, consultant, renders, django_capture_on_commit_callbacks
+    client, consultant, renders, django_capture_on_commit_callbacks, action
 ):
     client.force_login(consultant)
-    _export(client, [submitted_assessment()], django_capture_on_commit_callbacks)
+    _export(
+        client,
+        [submitted_assessment()],
+        django_capture_on_commit_callbacks,
+        action=action,
+    )
     job = ExportJob.objects.get()
     colleague = _consultant("dan")
     superuser = User.objects.create_superuser("root", password="x")
@@ -425,6 +441,157 @@ def test_a_download_before_the_zip_is_ready_is_404(consultant_client, consultant
     assert consultant_client.get(_download_url(job)).status_code == 404
 
 
+# Answers files ---------------------------------------------------------------
+
+
+@pytest.fixture
+def stopped_zip_clock(monkeypatch):
+    """ZIP entries dated by a stopped clock (each carries the time it was
+    written), so that two ZIPs of the same files compare byte for byte."""
+    clock = SimpleNamespace(time=lambda: 1_767_225_600.0, localtime=time.localtime)
+    monkeypatch.setattr(zipfile, "time", clock)
+
+
+def test_answers_action_queues_a_job_and_writes_no_answers_file_in_the_request(
+    consultant_client, consultant, monkeypatch, django_capture_on_commit_callbacks
+):
+    written = []
+    real = exports.assessment_to_answers
+
+    def spy(assessment):
+        written.append(assessment.pk)
+        return real(assessment)
+
+    monkeypatch.setattr(exports, "assessment_to_answers", spy)
+    done = [submitted_assessment(), submitted_assessment()]
+    response = _export(
+        consultant_client,
+        [*done, draft_assessment()],
+        django_capture_on_commit_callbacks,
+        run=False,
+        action="export_answers",
+    )
+    [job] = ExportJob.objects.all()
+    assert response.status_code == 302
+    assert response["Location"] == _job_url(job)
+    assert (job.author, job.kind, job.status, job.total, job.skipped_drafts) == (
+        consultant,
+        ExportKind.ANSWERS,
+        ExportStatus.QUEUED,
+        2,
+        1,
+    )
+    assert job.assessment_ids == sorted(a.pk for a in done)
+    assert written == []
+    tasks.build_export.call(job.pk)  # the worker, later
+    assert sorted(written) == job.assessment_ids
+
+
+def test_answers_export_zip_is_the_answers_zip_of_the_selection(
+    consultant_client, stopped_zip_clock, django_capture_on_commit_callbacks
+):
+    names = ("research-startup", "product-enterprise", "balanced-large-startup")
+    selected = [submitted_assessment(**example(name)) for name in names]
+    selected += [submitted_assessment(), draft_assessment()]
+    _export(
+        consultant_client,
+        selected,
+        django_capture_on_commit_callbacks,
+        action="export_answers",
+    )
+    download = consultant_client.get(_download_url(ExportJob.objects.get()))
+    content = b"".join(download.streaming_content)
+    submitted = Assessment.objects.exclude(status=Status.DRAFT).order_by("pk")
+    assert content == exports.answers_zip(submitted)
+    assert len(zipfile.ZipFile(io.BytesIO(content)).namelist()) == 4
+
+
+def test_answers_action_takes_more_than_the_pdf_limit(
+    consultant_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "MAX_PDF_EXPORT", 2)
+    selected = [submitted_assessment() for _ in range(3)]
+    _export(
+        consultant_client,
+        selected,
+        django_capture_on_commit_callbacks,
+        action="export_answers",
+    )
+    job = ExportJob.objects.get()
+    assert (job.status, job.done, job.total) == (ExportStatus.DONE, 3, 3)
+
+
+def test_a_failed_answers_export_records_its_error(
+    consultant_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(assessment):
+        raise ValueError("unreadable row")
+
+    monkeypatch.setattr(exports, "assessment_to_answers", broken)
+    _export(
+        consultant_client,
+        [submitted_assessment()],
+        django_capture_on_commit_callbacks,
+        action="export_answers",
+    )
+    job = ExportJob.objects.get()
+    assert (job.status, job.error, job.zip_file.name) == (
+        ExportStatus.FAILED,
+        "ValueError: unreadable row",
+        "",
+    )
+    page = consultant_client.get(_job_url(job)).content.decode()
+    assert _readonly(page, "result") == "The export failed: ValueError: unreadable row"
+    assert consultant_client.get(_download_url(job)).status_code == 404
+
+
+def test_answers_job_page_names_its_kind_and_its_files(
+    consultant_client, django_capture_on_commit_callbacks
+):
+    selected = [submitted_assessment(), submitted_assessment(), draft_assessment()]
+    response = _export(
+        consultant_client,
+        selected,
+        django_capture_on_commit_callbacks,
+        action="export_answers",
+    )
+    page = consultant_client.get(response["Location"]).content.decode()
+    assert _readonly(page, "kind") == "Answers files (JSON)"
+    assert _readonly(page, "progress") == "2 of 2 2 of 2 answers files"
+    assert _readonly(page, "result") == (
+        "Download the ZIP (2 answers files). Skipped 1 draft: a draft has no "
+        "answers file until the client submits it."
+    )
+
+
+def test_answers_download_names_its_zip(
+    consultant_client, django_capture_on_commit_callbacks
+):
+    _export(
+        consultant_client,
+        [submitted_assessment()],
+        django_capture_on_commit_callbacks,
+        action="export_answers",
+    )
+    response = consultant_client.get(_download_url(ExportJob.objects.get()))
+    assert response["Content-Type"] == "application/zip"
+    assert re.fullmatch(
+        r'attachment; filename="answers-files-\d{8}-\d{6}\.zip"',
+        response["Content-Disposition"],
+    )
+
+
+def test_job_list_names_each_exports_kind(consultant_client, consultant):
+    pdfs = ExportJob.objects.create(author=consultant, kind=ExportKind.PDFS)
+    answers = ExportJob.objects.create(author=consultant, kind=ExportKind.ANSWERS)
+    page = consultant_client.get(JOBS).content.decode()
+    assert re.findall(r'<th class="field-__str__"><a [^>]*>(.*?)</a>', page) == [
+        f"Answers files (JSON), export {answers.pk} of "
+        f"{answers.created_at:%Y-%m-%d %H:%M}",
+        f"Team-plan PDFs, export {pdfs.pk} of {pdfs.created_at:%Y-%m-%d %H:%M}",
+    ]
+
+
 # A real worker ---------------------------------------------------------------
 
 EXPORT_ONE = """
@@ -436,7 +603,9 @@ from django.db import transaction
 author = User.objects.create_user("carla", is_staff=True)
 with transaction.atomic():
     submitted_assessment(), draft_assessment()
-services.export_job_start(author=author, assessments=Assessment.objects.all())
+services.export_job_start(
+    author=author, assessments=Assessment.objects.all(), kind="{kind}"
+)
 """
 
 JOB_ROWS = """
@@ -447,13 +616,14 @@ print(json.dumps(list(ExportJob.objects.values(*fields))))
 """
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_builds_the_export(tmp_path):
+def _export_on_a_real_worker(tmp_path, kind: ExportKind) -> tuple[str, bytes]:
+    """One submitted assessment and one draft exported as ``kind`` by a real
+    ``db_worker``: the one file's name and content in the ZIP."""
     env = _env(tmp_path, smtp_port=1)
     if connection.vendor != "postgresql":
         _manage(env, "migrate", "--noinput")
-    # The submission's PDF render is queued too; the export reuses that PDF.
-    _manage(env, "shell", "-v", "0", "-c", EXPORT_ONE)
+    # The submission's PDF render is queued too; a PDF export reuses that PDF.
+    _manage(env, "shell", "-v", "0", "-c", EXPORT_ONE.format(kind=kind))
     worker = _worker(env, "exporter", "--batch")
     assert worker.wait(120) == 0, worker.stdout.read()
     assert json.loads(_manage(env, "shell", "-v", "0", "-c", JOB_ROWS)) == [
@@ -465,10 +635,25 @@ def test_a_real_worker_builds_the_export(tmp_path):
             "error": "",
         }
     ]
-    [zip_path] = (tmp_path / "media" / "exports").glob("*/team-plans-*.zip")
+    stem = exports.ZIP_KINDS[kind].stem
+    [zip_path] = (tmp_path / "media" / "exports").glob(f"*/{stem}-*.zip")
     with zipfile.ZipFile(zip_path) as archive:
         [name] = archive.namelist()
-        assert archive.read(name).startswith(b"%PDF-")
+        return name, archive.read(name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_builds_the_export(tmp_path):
+    name, content = _export_on_a_real_worker(tmp_path, ExportKind.PDFS)
+    assert name.endswith(".pdf")
+    assert content.startswith(b"%PDF-")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_builds_an_answers_export(tmp_path):
+    name, content = _export_on_a_real_worker(tmp_path, ExportKind.ANSWERS)
+    assert name.endswith(".json")
+    parse_answers(json.loads(content))  # a valid answers file, or it raises
 
 
 def test_an_export_whose_workers_died_too_often_is_marked_failed(
@@ -485,7 +670,7 @@ def test_an_export_whose_workers_died_too_often_is_marked_failed(
     )
     job = ExportJob.objects.get()
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, done=0)
-    result = tasks.build_pdf_export.enqueue(job.pk)
+    result = tasks.build_export.enqueue(job.pk)
     DBTaskResult.objects.filter(pk=result.id).update(
         status="RUNNING",
         started_at=timezone.now() - timedelta(hours=1),
@@ -497,6 +682,23 @@ def test_an_export_whose_workers_died_too_often_is_marked_failed(
     assert job.finished_at is not None
     page = consultant_client.get(_job_url(job)).content.decode()
     assert _readonly(page, "result") == f"The export failed: {tasks.EXPORT_LOST}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_queued_under_the_tasks_old_name_still_runs(
+    consultant, renders, database_queue
+):
+    job = ExportJob.objects.create(
+        author=consultant, assessment_ids=[submitted_assessment().pk], total=1
+    )
+    result = tasks.build_export.enqueue(job.pk)
+    # As queued before exports had kinds.
+    DBTaskResult.objects.filter(pk=result.id).update(
+        task_path="assessments.tasks.build_pdf_export"
+    )
+    database_queue()
+    job.refresh_from_db()
+    assert (job.status, job.done) == (ExportStatus.DONE, 1)
 
 
 def test_a_given_up_task_of_another_kind_leaves_exports_alone(database_queue):

@@ -33,7 +33,7 @@ from assessments.admin.history import (
     ViewOnlyHistoryAdmin,
     review_changes,
 )
-from assessments.choices import Status, Structure
+from assessments.choices import ExportKind, Status, Structure
 from assessments.compare import compare
 from assessments.flow import answer_rows, saved_values
 from assessments.models import Assessment, effective_structure
@@ -494,30 +494,32 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
         return self._download(response, "csv")
 
     @admin.action(
-        description="Export answers files (ZIP of JSON)", permissions=["view"]
+        description="Export answers files (ZIP of JSON, built in the background)",
+        permissions=["view"],
     )
     def export_answers(self, request, queryset):
-        # A draft's answers are unfinished: ``teamplan`` would refuse the file.
-        submitted = self._submitted_only(request, queryset, "answers file")
-        if submitted is None:
-            return None
-        content = exports.answers_zip(submitted)
-        return self._download(
-            HttpResponse(content, content_type="application/zip"), "zip"
-        )
+        return self._start_export(request, queryset, ExportKind.ANSWERS)
 
     @admin.action(
         description="Export team-plan PDFs (ZIP, built in the background)",
         permissions=["view"],
     )
     def export_pdfs(self, request, queryset):
-        # Rendering takes about a second a PDF: a task does it, and the
-        # consultant follows it on the export's page.
+        return self._start_export(request, queryset, ExportKind.PDFS)
+
+    def _start_export(self, request, queryset, kind: ExportKind):
+        """Record the export and answer at once with its page: a task builds
+        the ZIP (a PDF takes about a second to render, and a selection may
+        hold thousands of answers files), and the consultant follows it there.
+        """
         try:
-            job = services.export_job_start(author=request.user, assessments=queryset)
+            job = services.export_job_start(
+                author=request.user, assessments=queryset, kind=kind
+            )
         except services.NothingToExport:
+            lacking = exports.ZIP_KINDS[kind].lacking
             self.message_user(
-                request, "Drafts have no team plan yet.", level=messages.WARNING
+                request, f"Drafts have no {lacking} yet.", level=messages.WARNING
             )
             return None
         except services.ExportTooLarge:
@@ -531,21 +533,3 @@ class AssessmentAdmin(ViewOnlyHistoryAdmin):
         return HttpResponseRedirect(
             reverse("admin:assessments_exportjob_change", args=[job.pk])
         )
-
-    def _submitted_only(self, request, queryset, noun: str) -> QuerySet | None:
-        """The submitted assessments selected; warns about the drafts left out."""
-        drafts = queryset.filter(status=Status.DRAFT).count()
-        submitted = queryset.exclude(status=Status.DRAFT)
-        if not submitted.exists():
-            self.message_user(
-                request, f"Drafts have no {noun} yet.", level=messages.WARNING
-            )
-            return None
-        if drafts:
-            self.message_user(
-                request,
-                f"Skipped {drafts} draft{'' if drafts == 1 else 's'}: "
-                f"a draft has no {noun} until the client submits it.",
-                level=messages.WARNING,
-            )
-        return submitted

@@ -1,4 +1,5 @@
-"""Bulk PDF exports: each consultant's own, with progress and the ZIP."""
+"""Bulk exports (team-plan PDFs, answers files): each consultant's own, with
+progress and the ZIP."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -8,19 +9,21 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from assessments import exports
 from assessments.choices import ExportStatus
 from assessments.models import ExportJob
 
 
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
-    """The PDF exports a consultant started: progress, then the ZIP. Each
-    consultant sees only their own, superusers included; nobody edits them.
+    """The exports a consultant started, each named by its kind: progress,
+    then the ZIP. Each consultant sees only their own, superusers included;
+    nobody edits them.
     """
 
     list_display = ["__str__", "status", "progress", "result"]
     list_display_links = ["__str__"]
-    fields = ["status", "progress", "result", "created_at", "finished_at"]
+    fields = ["kind", "status", "progress", "result", "created_at", "finished_at"]
     readonly_fields = fields
     list_per_page = 50
 
@@ -65,10 +68,11 @@ class ExportJobAdmin(admin.ModelAdmin):
         job = get_object_or_404(self.get_queryset(request), pk=job_id)
         if job.status != ExportStatus.DONE or not job.zip_file:
             raise Http404("This export has no ZIP yet.")
+        stem = exports.ZIP_KINDS[job.kind].stem
         return FileResponse(
             job.zip_file.open("rb"),
             as_attachment=True,
-            filename=f"team-plans-{job.created_at:%Y%m%d-%H%M%S}.zip",
+            filename=f"{stem}-{job.created_at:%Y%m%d-%H%M%S}.zip",
             content_type="application/zip",
         )
 
@@ -76,7 +80,7 @@ class ExportJobAdmin(admin.ModelAdmin):
     def progress(self, job: ExportJob) -> str:
         running = job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
         bar = format_html(
-            '<progress value="{}" max="{}"{}>{} of {}</progress> {} of {} PDFs',
+            '<progress value="{}" max="{}"{}>{} of {}</progress> {} of {} {}',
             job.done,
             job.total,
             " data-export-running" if running else "",
@@ -84,6 +88,7 @@ class ExportJobAdmin(admin.ModelAdmin):
             job.total,
             job.done,
             job.total,
+            exports.ZIP_KINDS[job.kind].many,
         )
         if not running:
             return bar
@@ -92,20 +97,21 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     @admin.display(description="result")
     def result(self, job: ExportJob) -> str:
+        kind = exports.ZIP_KINDS[job.kind]
         drafts = job.skipped_drafts
         skipped = (
             f" Skipped {drafts} draft{'' if drafts == 1 else 's'}: "
-            "a draft has no team plan until the client submits it."
+            f"a draft has no {kind.lacking} until the client submits it."
             if drafts
             else ""
         )
         if job.status == ExportStatus.DONE:
             url = reverse("admin:assessments_exportjob_download", args=[job.pk])
             return format_html(
-                '<a href="{}" download>Download the ZIP</a> ({} PDF{}).{}',
+                '<a href="{}" download>Download the ZIP</a> ({} {}).{}',
                 url,
                 job.done,
-                "" if job.done == 1 else "s",
+                kind.one if job.done == 1 else kind.many,
                 skipped,
             )
         if job.status == ExportStatus.FAILED:
