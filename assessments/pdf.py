@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.template.loader import render_to_string
@@ -110,10 +110,16 @@ def _one_renderer(name: str) -> Iterator[None]:
 
 
 def _stored(name: str) -> bytes | None:
-    if not default_storage.exists(name):
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
         return None
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
+
+
+def _name(report: Report, key: str) -> tuple[str, str]:
+    folder = f"team-plans/{key}"
+    return folder, f"{folder}/{report.revision}.pdf"
 
 
 def cached_report_pdf(report: Report, *, key: str) -> bytes:
@@ -123,13 +129,22 @@ def cached_report_pdf(report: Report, *, key: str) -> bytes:
     report's revision hash changes with the answers, the rulebook, the
     consultant's override and comment, or the layout.
     """
-    folder = f"team-plans/{key}"
-    name = f"{folder}/{report.revision}.pdf"
+    folder, name = _name(report, key)
     stored = _stored(name)
     if stored is not None:
         return stored
     with _one_renderer(name):
         return _stored(name) or _render_and_store(report, folder, name)
+
+
+def report_pdf_file(report: Report, *, key: str) -> File:
+    """``cached_report_pdf`` as an open file: a download is sent from storage
+    (by ``sendfile`` under gunicorn) without being read into memory first."""
+    _folder, name = _name(report, key)
+    try:
+        return default_storage.open(name, "rb")
+    except FileNotFoundError:
+        return ContentFile(cached_report_pdf(report, key=key), name=name)
 
 
 def _render_and_store(report: Report, folder: str, name: str) -> bytes:

@@ -6,8 +6,9 @@ Thin views: load the assessment, call a service, render.
 import contextlib
 import ipaddress
 
+from django import forms
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -19,7 +20,7 @@ from django.views.decorators.http import (
 )
 from django.views.decorators.vary import vary_on_headers
 
-from assessments import services
+from assessments import render_cache, services
 from assessments.advice import AnswersInvalid, answer_warnings
 from assessments.answers_file import assessment_answers
 from assessments.compare import compare as compare_reports
@@ -34,17 +35,19 @@ from assessments.flow import (
 )
 from assessments.forms import PrivateLinkForm, typed_values
 from assessments.models import Assessment
-from assessments.pdf import cached_report_pdf
+from assessments.pdf import report_pdf_file
 from assessments.peers import peers_of
+from assessments.render_cache import row_state
 from assessments.selectors import assessment_report
 from assessments.what_if import explore
 
 
 def _get_assessment(token: str) -> Assessment:
     return get_object_or_404(
-        # The consultant's name goes on the report's first page; a copy's
-        # pages name the date of the assessment it was copied from.
-        Assessment.objects.select_related("organization", "assigned_to", "copied_from"),
+        # The consultant's name goes on the report's first page. A copy's
+        # origin is loaded when its pages name its date: joining it here would
+        # load a second wide row on every page of every assessment.
+        Assessment.objects.select_related("organization", "assigned_to"),
         token=token,
     )
 
@@ -64,8 +67,7 @@ def _progress(assessment: Assessment, step_index: int, unfinished: set[str]) -> 
             reachable = assessment.sections_saved >= len(SECTIONS)
         steps.append(
             {
-                "number": index + 1,
-                "title": title,
+                "text": f"{index + 1}. {title}",
                 "current": index == step_index,
                 "url": url if reachable and index != step_index else None,
                 "unfinished": key in unfinished,
@@ -144,10 +146,14 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     if assessment.is_draft:
         return redirect(_resume_url(assessment))
     report = assessment_report(assessment)
-    return render(
+    peers = peers_of(assessment)
+    return render_cache.cached_page(
         request,
         "assessments/report.html",
-        {"assessment": assessment, "report": report, "peers": peers_of(assessment)},
+        lambda: {"assessment": assessment, "report": report, "peers": peers},
+        # The revision names what the plan shows; the peer figures change as
+        # other organisations are reviewed.
+        state=(*row_state(assessment, assessment.organization), report.revision, peers),
     )
 
 
@@ -156,11 +162,11 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _get_assessment(token)
     if assessment.is_draft:
         return redirect(_resume_url(assessment))
-    pdf = cached_report_pdf(assessment_report(assessment), key=assessment.token)
+    pdf = report_pdf_file(assessment_report(assessment), key=assessment.token)
     filename = f"team-plan-{slugify(assessment.organization.name) or 'teamadvisor'}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return FileResponse(
+        pdf, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -179,48 +185,57 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
     from_review = review_open and request.GET.get("from") == "review"
     drafts = dict(assessment.section_drafts.values_list("section", "data"))
     typed = drafts.get(current.key)
-    if request.method != "POST":  # GET, or HEAD: the same page without its body
-        form = current.make_form(assessment, typed=typed)
-    else:
-        form = current.make_form(assessment, request.POST)
-        action = request.POST.get("action")
-        try:
-            if form.is_valid():
-                services.assessment_save_section(
-                    assessment=assessment,
-                    section_key=current.key,
-                    values=form.cleaned_data,
-                )
-                drafts.pop(current.key, None)
-            else:
-                # Kept as typed, to be flagged when the step is next submitted:
-                # going back or leaving loses nothing and is never refused.
-                typed = drafts[current.key] = typed_values(form)
-                services.assessment_keep_section_draft(
-                    assessment=assessment, section_key=current.key, data=typed
-                )
-        except services.NotADraft:  # submitted from another tab meanwhile
-            return redirect(assessment.get_absolute_url())
-        if action == "back" and index > 0:
-            return redirect("assessments:section", token, SECTIONS[index - 1].key)
-        if form.is_valid():
-            if from_review or index + 1 >= len(SECTIONS):
-                return redirect("assessments:review", token)
-            return redirect("assessments:section", token, SECTIONS[index + 1].key)
-    return render(
-        request,
-        "assessments/section.html",
-        {
+
+    def page(form: forms.Form) -> dict:
+        return {
             "assessment": assessment,
             "section": current,
             "form": form,
+            "fields": render_cache.form_fields(form),
             "previous": SECTIONS[index - 1] if index > 0 else None,
             "from_review": from_review,
             # Left unfinished earlier: shown as typed, checked when saved.
             "shows_draft": request.method != "POST" and typed is not None,
             **_progress(assessment, index, set(drafts)),
-        },
-    )
+        }
+
+    if request.method != "POST":  # GET, or HEAD: the same page without its body
+        origin = assessment.copied_from  # a copy's notice names its date
+        return render_cache.cached_page(
+            request,
+            "assessments/section.html",
+            lambda: page(current.make_form(assessment, typed=typed)),
+            state=(
+                *row_state(assessment, assessment.organization, origin),
+                sorted(drafts.items()),
+            ),
+        )
+    form = current.make_form(assessment, request.POST)
+    action = request.POST.get("action")
+    try:
+        if form.is_valid():
+            services.assessment_save_section(
+                assessment=assessment,
+                section_key=current.key,
+                values=form.cleaned_data,
+            )
+            drafts.pop(current.key, None)
+        else:
+            # Kept as typed, to be flagged when the step is next submitted:
+            # going back or leaving loses nothing and is never refused.
+            typed = drafts[current.key] = typed_values(form)
+            services.assessment_keep_section_draft(
+                assessment=assessment, section_key=current.key, data=typed
+            )
+    except services.NotADraft:  # submitted from another tab meanwhile
+        return redirect(assessment.get_absolute_url())
+    if action == "back" and index > 0:
+        return redirect("assessments:section", token, SECTIONS[index - 1].key)
+    if form.is_valid():
+        if from_review or index + 1 >= len(SECTIONS):
+            return redirect("assessments:review", token)
+        return redirect("assessments:section", token, SECTIONS[index + 1].key)
+    return render(request, "assessments/section.html", page(form))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

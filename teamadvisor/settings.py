@@ -166,6 +166,21 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+CACHES = {
+    # Short-lived figures (the peer figures); a LocMemCache per process.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered pages and fields reused across requests
+    # (assessments/render_cache.py): per process by design, never shared, so
+    # a deploy starts it empty. At most 500 entries of 5-80 KB: under 40 MB a
+    # process.
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rendered",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 STORAGES = {
     # Generated PDFs; point DJANGO_MEDIA_ROOT at shared storage when running
     # several app servers. They are served through views, never from MEDIA_URL.

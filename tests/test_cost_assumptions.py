@@ -98,7 +98,7 @@ def _paragraph(html: str, css_class: str) -> str:
 def _pdf(client, assessment) -> bytes:
     response = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
     assert response.status_code == 200
-    return response.content
+    return response.getvalue()
 
 
 def _text(assessment) -> str:

@@ -27,7 +27,7 @@ def _download(client, assessment) -> bytes:
     response = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    return response.content
+    return response.getvalue()
 
 
 def test_pdf_names_organisation_structure_and_pages(client):

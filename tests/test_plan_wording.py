@@ -64,7 +64,7 @@ def test_text_report_shows_no_internal_key_before_the_trace(path):
 def test_pdf_shows_no_internal_key_before_the_appendix(client):
     assessment = submitted_assessment(**example("product-enterprise"))
     pdf = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
-    text = pdf_text(pdf.content)
+    text = pdf_text(pdf.getvalue())
     client_part = text.split("Appendix: how we reached this")[0]
     assert "Quarter 1" in client_part  # the roadmap is in the client's part
     assert INTERNAL_KEY.findall(client_part) == []

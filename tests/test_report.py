@@ -194,7 +194,7 @@ def test_first_edition_assessment_keeps_its_layout_and_pdf(client, version):
     assert 'id="roadmap-title"' not in page
     assert "Your consultant recommends: Centralized team." in page
     pdf = client.get(reverse("assessments:report_pdf", args=[old.token]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF")
 
 
 def _section_posts(answers: dict) -> dict[str, dict]:

@@ -359,7 +359,7 @@ def test_what_if_writes_nothing(client):
     assert assessment.history.count() == history
     assert default_storage.listdir(f"team-plans/{assessment.token}")[1] == stored
     again = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
-    assert again.content == pdf.content
+    assert again.getvalue() == pdf.getvalue()
 
 
 def test_what_if_asks_the_database_a_fixed_number_of_queries(

@@ -1,0 +1,180 @@
+"""Client pages rendered once and served again (assessments/render_cache.py),
+and the stored PDF sent from storage.
+
+Each reuse test also changes what the page shows, to prove a page is never
+served once it no longer matches the assessment, the URL or the visitor.
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.test import Client
+from django.urls import reverse
+
+from assessments.models import Assessment
+from tests.factories import review_data, submitted_assessment
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "assessments/_plan.html"
+FIELD = "bootstrap5/field.html"  # crispy-forms' template for each field
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _without_csrf(response) -> str:
+    """The page without its CSRF tokens, which change with every response."""
+    return CSRF_INPUT.sub("", response.content.decode())
+
+
+def _rendered(response) -> list[str]:
+    return [template.name for template in response.templates]
+
+
+def _organisation_saved(client, post_data) -> str:
+    """Start an assessment, save its first step; return that step's URL."""
+    url = client.post(reverse("assessments:start")).url
+    client.post(url, {**post_data["organisation"], "action": "next"})
+    return url
+
+
+def test_report_is_rendered_once_while_nothing_it_shows_changes(client):
+    assessment = submitted_assessment()
+    first = client.get(assessment.get_absolute_url())
+    second = client.get(assessment.get_absolute_url())
+    assert PLAN in _rendered(first)
+    assert _rendered(second) == []  # served as rendered for the first
+    assert _without_csrf(first) == _without_csrf(second)
+    assert "Team plan for Acme Analytics" in second.content.decode()
+
+
+def test_a_cached_page_carries_each_visitors_own_csrf_token():
+    assessment = submitted_assessment()
+    url = assessment.get_absolute_url()
+    Client().get(url)  # another visitor renders the page first
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    assert _rendered(page) == []
+    (token,) = CSRF_INPUT.findall(page.content.decode())
+    assert "csrf-slot" not in page.content.decode()
+    copy = visitor.post(
+        reverse("assessments:copy", args=[assessment.token]),
+        {"csrfmiddlewaretoken": token},
+    )
+    assert copy.status_code == 302  # accepted: the token is this visitor's
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get("/")  # a CSRF cookie of its own
+    refused = stranger.post(
+        reverse("assessments:copy", args=[assessment.token]),
+        {"csrfmiddlewaretoken": token},
+    )
+    assert refused.status_code == 403
+
+
+def test_report_follows_a_consultants_override(client, admin_client):
+    assessment = submitted_assessment()
+    client.get(assessment.get_absolute_url())  # now cached
+    admin_client.post(
+        reverse("admin:assessments_assessment_change", args=[assessment.pk]),
+        review_data(
+            assessment,
+            override_structure="centralized",
+            override_reason="One platform team first: it is what you can staff.",
+            client_comment="We spoke on Tuesday.",
+        ),
+    )
+    assessment.refresh_from_db()
+    assert assessment.override_structure == "centralized"
+    page = client.get(assessment.get_absolute_url())
+    assert PLAN in _rendered(page)  # rendered anew
+    text = page.content.decode()
+    assert "One platform team first: it is what you can staff." in text
+    assert "We spoke on Tuesday." in text
+
+
+def test_report_of_one_assessment_never_shows_in_another(client):
+    first = submitted_assessment(organization={"name": "First Ltd"})
+    second = submitted_assessment(organization={"name": "Second Ltd"})
+    client.get(first.get_absolute_url())
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "Team plan for Second Ltd" in page
+    assert "First Ltd" not in page
+
+
+def test_the_private_link_names_the_host_the_page_was_asked_from(client):
+    assessment = submitted_assessment()
+    client.get(assessment.get_absolute_url(), HTTP_HOST="localhost")
+    page = client.get(assessment.get_absolute_url(), HTTP_HOST="127.0.0.1")
+    assert f"http://127.0.0.1{assessment.get_absolute_url()}" in page.content.decode()
+
+
+def test_section_is_rendered_once_while_its_answers_stay(client, post_data):
+    url = _organisation_saved(client, post_data)
+    first = client.get(url)
+    second = client.get(url)
+    assert FIELD in _rendered(first)
+    assert _rendered(second) == []
+    assert _without_csrf(first) == _without_csrf(second)
+    assert 'value="Acme Analytics"' in second.content.decode()
+
+
+def test_section_shows_newly_saved_answers(client, post_data):
+    url = _organisation_saved(client, post_data)
+    client.get(url)  # cached with the first name
+    client.post(url, {**post_data["organisation"], "name": "Renamed & Co"})
+    page = client.get(url).content.decode()
+    assert 'value="Renamed &amp; Co"' in page
+    assert 'value="Acme Analytics"' not in page
+
+
+def test_section_opened_from_the_review_is_its_own_page(client, post_data):
+    assessment = submitted_assessment()
+    Assessment.objects.filter(pk=assessment.pk).update(status="draft")
+    url = reverse("assessments:section", args=[assessment.token, "goals"])
+    plain = client.get(url).content.decode()
+    from_review = client.get(f"{url}?from=review").content.decode()
+    assert "Save and return to the review" not in plain
+    assert "Save and return to the review" in from_review
+
+
+def test_section_with_errors_is_rendered_each_time_and_its_draft_shown(
+    client, post_data
+):
+    url = _organisation_saved(client, post_data)
+    client.get(url)
+    refused = client.post(url, {**post_data["organisation"], "employees": "-3"})
+    assert FIELD in _rendered(refused)  # a refused step is never cached
+    assert "is-invalid" in refused.content.decode()
+    draft = client.get(url).content.decode()
+    assert 'value="-3"' in draft  # shown as typed, not the saved answers
+    assert 'id="draft-notice"' in draft
+
+
+def test_a_new_steps_empty_fields_are_rendered_once_for_every_client(client):
+    first = client.get(client.post(reverse("assessments:start")).url)
+    second = client.get(client.post(reverse("assessments:start")).url)
+    assert FIELD in _rendered(first)
+    assert "assessments/section.html" in _rendered(second)  # another page...
+    assert FIELD not in _rendered(second)  # ...with the same empty fields
+
+
+def test_the_rendered_cache_is_one_per_process():
+    # What is rendered depends on code no key names; a shared cache would
+    # keep it across a deploy (see assessments/render_cache.py).
+    backend = settings.CACHES["rendered"]["BACKEND"]
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_stored_pdf_is_sent_from_storage(client):
+    assessment = submitted_assessment()
+    url = reverse("assessments:report_pdf", args=[assessment.token])
+    client.get(url)  # stored now, if not at submit
+    response = client.get(url)
+    assert isinstance(response, FileResponse)  # streamed, not read into memory
+    folder = f"team-plans/{assessment.token}"
+    (name,) = default_storage.listdir(folder)[1]
+    with default_storage.open(f"{folder}/{name}", "rb") as stored:
+        assert response.getvalue() == stored.read()
+    assert int(response["Content-Length"]) == default_storage.size(f"{folder}/{name}")
