@@ -2,6 +2,9 @@
 
 from typing import Literal
 
+from django.contrib.auth.models import AbstractUser
+from django.db.models import JSONField, QuerySet, Subquery
+
 from assessments.advice import is_first_edition
 from assessments.answers_file import assessment_answers
 from assessments.choices import Status
@@ -21,10 +24,14 @@ def consultant_view(assessment: Assessment) -> ConsultantView | None:
     )
 
 
+def consultant_name(consultant: AbstractUser | None) -> str:
+    """A consultant as the client's plan names them: full name, else username."""
+    return (consultant.get_full_name() or consultant.username) if consultant else ""
+
+
 def review_of(assessment: Assessment) -> Review:
     """Where the consultants' review stands, as the client's plan says it."""
-    consultant = assessment.assigned_to
-    name = (consultant.get_full_name() or consultant.username) if consultant else ""
+    name = consultant_name(assessment.assigned_to)
     reviewed = assessment.status == Status.REVIEWED and assessment.reviewed_at
     return Review(
         status=assessment.status,
@@ -46,6 +53,30 @@ def active_cost_table() -> dict | None:
         .first()
     )
     return active.table if active else None
+
+
+def with_active_costs(assessments: QuerySet) -> QuerySet:
+    """``assessments`` each carrying the active cost table, read by the same
+    query: the client's report and PDF need both on every request, and one
+    round trip to the database is most of what a stored PDF's download costs.
+    ``joined_cost_table`` reads it back."""
+    active = CostAssumptions.objects.filter(active=True)
+    return assessments.annotate(
+        active_currency=Subquery(active.values("currency")[:1]),
+        active_yearly_cost=Subquery(
+            active.values("yearly_cost")[:1], output_field=JSONField()
+        ),
+    )
+
+
+def joined_cost_table(assessment: Assessment) -> dict | None:
+    """``active_cost_table()`` as ``with_active_costs`` read it."""
+    if assessment.active_currency is None:
+        return None
+    return {
+        "currency": assessment.active_currency,
+        "yearly_cost": assessment.active_yearly_cost,
+    }
 
 
 def assessment_report(

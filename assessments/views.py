@@ -38,17 +38,40 @@ from assessments.models import Assessment
 from assessments.pdf import report_pdf_file
 from assessments.peers import peers_of
 from assessments.render_cache import row_state
-from assessments.selectors import assessment_report
+from assessments.report import Report
+from assessments.selectors import (
+    assessment_report,
+    joined_cost_table,
+    with_active_costs,
+)
 from assessments.what_if import explore
 
 
-def _get_assessment(token: str) -> Assessment:
+def _get_assessment(token: str, *related: str) -> Assessment:
+    """The assessment of a private link, with its organisation and the
+    ``related`` rows a page shows (its consultant, on a submitted plan's).
+
+    Nothing more is joined: each joined row adds its columns to every query of
+    every page. A copy's origin is loaded by the pages that name its date.
+    """
     return get_object_or_404(
-        # The consultant's name goes on the report's first page. A copy's
-        # origin is loaded when its pages name its date: joining it here would
-        # load a second wide row on every page of every assessment.
-        Assessment.objects.select_related("organization", "assigned_to"),
+        Assessment.objects.select_related("organization", *related), token=token
+    )
+
+
+def _get_submitted_plan(token: str) -> tuple[Assessment, Report | None]:
+    """The assessment of a private link and, once submitted, its team plan,
+    priced with the active cost table read by the same query."""
+    assessment = get_object_or_404(
+        with_active_costs(
+            Assessment.objects.select_related("organization", "assigned_to")
+        ),
         token=token,
+    )
+    if assessment.is_draft:
+        return assessment, None
+    return assessment, assessment_report(
+        assessment, costs=joined_cost_table(assessment)
     )
 
 
@@ -142,10 +165,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_safe
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     """The private link: the next section of a draft, the team plan once submitted."""
-    assessment = _get_assessment(token)
-    if assessment.is_draft:
+    assessment, report = _get_submitted_plan(token)
+    if report is None:
         return redirect(_resume_url(assessment))
-    report = assessment_report(assessment)
     peers = peers_of(assessment)
     return render_cache.cached_page(
         request,
@@ -159,10 +181,10 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    assessment = _get_assessment(token)
-    if assessment.is_draft:
+    assessment, report = _get_submitted_plan(token)
+    if report is None:
         return redirect(_resume_url(assessment))
-    pdf = report_pdf_file(assessment_report(assessment), key=assessment.token)
+    pdf = report_pdf_file(report, key=assessment.token)
     filename = f"team-plan-{slugify(assessment.organization.name) or 'teamadvisor'}.pdf"
     return FileResponse(
         pdf, as_attachment=True, filename=filename, content_type="application/pdf"
@@ -348,7 +370,7 @@ WHAT_IF_FRAGMENT_HEADER = "TeamAdvisor-Fragment"
 @vary_on_headers(WHAT_IF_FRAGMENT_HEADER)
 def what_if(request: HttpRequest, token: str) -> HttpResponse:
     """The plan recomputed for other answers given in the query; saves nothing."""
-    assessment = _get_assessment(token)
+    assessment = _get_assessment(token, "assigned_to")
     if assessment.is_draft:
         return redirect(_resume_url(assessment))
     report = assessment_report(assessment, costs=None)
@@ -375,7 +397,7 @@ def compare(request: HttpRequest, token: str) -> HttpResponse:
     never shown: whoever holds the copy sees the earlier answers and advice,
     which the copy started from anyway, but cannot act on the earlier one.
     """
-    assessment = _get_assessment(token)
+    assessment = _get_assessment(token, "assigned_to")
     if assessment.is_draft:
         return redirect(_resume_url(assessment))
     earlier = assessment.copied_from

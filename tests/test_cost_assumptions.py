@@ -196,15 +196,15 @@ def test_a_new_active_set_renders_the_stored_pdf_again(client):
 
 
 @pytest.mark.parametrize("name", ["small-product-startup", "product-enterprise"])
-def test_report_with_an_active_set_makes_three_queries(
+def test_report_with_an_active_set_makes_two_queries(
     client, django_assert_num_queries, name
 ):
-    # The assessment with its organisation, the active cost set and the
-    # figures of organisations like yours: the same for a small plan and a
-    # large one.
+    # The assessment with its organisation and the active cost set, read in
+    # one query, and the figures of organisations like yours: the same for a
+    # small plan and a large one.
     _cost_set()
     assessment = submitted_assessment(**example(name))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(assessment.get_absolute_url())
     assert CURRENCY in _section(response.content.decode(), "roadmap-title")
 
@@ -212,8 +212,9 @@ def test_report_with_an_active_set_makes_three_queries(
 def test_report_of_a_first_edition_plan_does_not_ask_for_costs(
     client, django_assert_num_queries
 ):
-    # Costs never reach a first-edition plan, so its report does not look
-    # them up: the assessment with its organisation, and the peer figures.
+    # Costs never reach a first-edition plan: the query that reads the
+    # assessment reads the active set too, but the plan shows no money (the
+    # test below), and no query of its own asks for it.
     _cost_set()
     assessment = submitted_assessment(**example("small-product-startup"))
     Assessment.objects.filter(pk=assessment.pk).update(rulebook_version="2026.1")

@@ -131,10 +131,11 @@ def test_draft_private_link_does_not_show_a_report(client):
 @pytest.mark.parametrize("name", ["small-product-startup", "product-enterprise"])
 def test_report_query_count_is_constant(client, django_assert_num_queries, name):
     assessment = submitted_assessment(**example(name))
-    # Three queries: the assessment joined with its organisation, the active
-    # cost assumptions, which price the roadmap (none set here: still asked),
-    # and the figures of organisations like yours (one aggregate).
-    with django_assert_num_queries(3):
+    # Two queries: the assessment joined with its organisation and
+    # consultant, reading the active cost assumptions that price the roadmap
+    # in the same query (none set here: still asked), and the figures of
+    # organisations like yours (one aggregate).
+    with django_assert_num_queries(2):
         response = client.get(assessment.get_absolute_url())
     assert response.status_code == 200  # the report itself, not a redirect
 
