@@ -11,6 +11,13 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "Client assessments"
 
+    def ready(self):
+        # Every process that saves a review makes "organisations like yours"
+        # forget its cached figures (peers.py), imported or not elsewhere.
+        from assessments import peers
+
+        peers.connect_receivers()
+
 
 class ConsultantsAdminSite(AdminSite):
     """Django's admin, whose home page opens with the consultants' dashboard

@@ -4,9 +4,20 @@ import http.server
 import threading
 
 import pytest
+from django.core.cache import caches
 from django_tasks_db.management.commands.db_worker import Worker
 
 from tests.smtp_server import running_smtp_server
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with empty caches (LocMemCaches, kept by this
+    process): figures cached by one test, such as the peer figures
+    (assessments/peers.py), must not answer in another, whose rows are
+    different and whose query counts assume they are counted."""
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture
