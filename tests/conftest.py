@@ -15,7 +15,9 @@ def _empty_cache():
     """Each test starts with empty caches (LocMemCaches, kept by this
     process): figures cached by one test, such as the peer figures
     (assessments/peers.py), must not answer in another, whose rows are
-    different and whose query counts assume they are counted."""
+    different and whose query counts assume they are counted, and a page
+    rendered by one test (assessments/render_cache.py) must not hide its
+    rendering from another."""
     for each in caches.all():
         each.clear()
 

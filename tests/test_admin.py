@@ -513,7 +513,7 @@ def test_override_with_reason_reaches_client_report_and_pdf(consultant_client, c
     assert "Call me before hiring." in page
     assert "SECRET-NOTE-42" not in page
     pdf = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
-    text = _squash(pdf_text(pdf.content))
+    text = _squash(pdf_text(pdf.getvalue()))
     assert "Your consultant recommends one central ML team" in text
     assert "Why your consultant chose differently:" in text
     assert "Your two teams share one data platform." in text
