@@ -60,7 +60,8 @@ def with_active_costs(assessments: QuerySet) -> QuerySet:
     query: the client's report and PDF need both on every request, and one
     round trip to the database is most of what a stored PDF's download costs.
     ``joined_cost_table`` reads it back."""
-    active = CostAssumptions.objects.filter(active=True)
+    # At most one set is active (a constraint): no ordering needed.
+    active = CostAssumptions.objects.filter(active=True).order_by()
     return assessments.annotate(
         active_currency=Subquery(active.values("currency")[:1]),
         active_yearly_cost=Subquery(

@@ -8,6 +8,7 @@ import ipaddress
 
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +35,7 @@ from assessments.flow import (
     section_for_path,
 )
 from assessments.forms import PrivateLinkForm, typed_values
-from assessments.models import Assessment
+from assessments.models import Assessment, SectionDraft
 from assessments.pdf import report_pdf_file
 from assessments.peers import peers_of
 from assessments.render_cache import row_state
@@ -57,6 +58,21 @@ def _get_assessment(token: str, *related: str) -> Assessment:
     return get_object_or_404(
         Assessment.objects.select_related("organization", *related), token=token
     )
+
+
+def _get_with_drafts(token: str) -> tuple[Assessment, dict[str, dict]]:
+    """The assessment of a private link and its steps' drafts (section key ->
+    what was typed). Whether there are any is read with the assessment, so
+    the usual page, with none, takes one query."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("organization").annotate(
+            has_drafts=Exists(SectionDraft.objects.filter(assessment=OuterRef("pk")))
+        ),
+        token=token,
+    )
+    if not assessment.has_drafts:
+        return assessment, {}
+    return assessment, dict(assessment.section_drafts.values_list("section", "data"))
 
 
 def _get_submitted_plan(token: str) -> tuple[Assessment, Report | None]:
@@ -193,7 +209,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
-    assessment = _get_assessment(token)
+    assessment, drafts = _get_with_drafts(token)
     found = section_by_key(key)
     if found is None:
         raise Http404("No such section")
@@ -205,7 +221,6 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
     # "Change" on the review page: saving leads back there.
     review_open = assessment.sections_saved >= len(SECTIONS)
     from_review = review_open and request.GET.get("from") == "review"
-    drafts = dict(assessment.section_drafts.values_list("section", "data"))
     typed = drafts.get(current.key)
 
     def page(form: forms.Form) -> dict:
@@ -262,11 +277,11 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HttpRequest, token: str) -> HttpResponse:
-    assessment = _get_assessment(token)
+    assessment, drafts = _get_with_drafts(token)
     if not assessment.is_draft or assessment.sections_saved < len(SECTIONS):
         return redirect(_resume_url(assessment))
 
-    unfinished = set(assessment.section_drafts.values_list("section", flat=True))
+    unfinished = set(drafts)
     errors, warnings = [], ()
     try:
         answers = assessment_answers(assessment)
