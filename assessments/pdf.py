@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.template.loader import render_to_string
@@ -137,14 +137,14 @@ def cached_report_pdf(report: Report, *, key: str) -> bytes:
         return _stored(name) or _render_and_store(report, folder, name)
 
 
-def report_pdf_file(report: Report, *, key: str) -> File:
-    """``cached_report_pdf`` as an open file: a download is sent from storage
-    (by ``sendfile`` under gunicorn) without being read into memory first."""
+def stored_report_pdf(report: Report, *, key: str) -> str:
+    """The storage name of ``report``'s PDF, rendered and stored first if it
+    is not: a download is sent from storage (by ``sendfile`` under gunicorn)
+    without being read into memory."""
     _folder, name = _name(report, key)
-    try:
-        return default_storage.open(name, "rb")
-    except FileNotFoundError:
-        return ContentFile(cached_report_pdf(report, key=key), name=name)
+    if not default_storage.exists(name):
+        cached_report_pdf(report, key=key)
+    return name
 
 
 def _render_and_store(report: Report, folder: str, name: str) -> bytes:

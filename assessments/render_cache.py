@@ -1,104 +1,157 @@
 """Client pages rendered once and served again while nothing they show has
-changed: a questionnaire step, the team plan.
+changed: a questionnaire step, the team plan, and which stored PDF is the
+plan's.
 
 Template rendering is almost all of these pages' time (crispy-forms renders a
-template per field and per radio button; the plan has many loops), while the
-data behind them changes only when the client saves or a consultant reviews.
+template per field and per radio button; the plan has many loops), and
+building the ORM's queries most of the rest, while the data behind them
+changes only when the client saves or a consultant reviews.
 
-Two layers, both keyed by content, never by a version someone must remember
-to bump:
+Freshness is read, not remembered: ``stored_state`` reads every stored value
+a client page can show (the assessment's row, its organisation's, its drafts,
+its consultant's name, its origin's date, the active cost table) in one query
+written in SQL, cheaper than the ORM's own, and a page is served again only
+while that digest, its URL and its host are the same. No version has to be
+bumped by every write, so no write can forget to.
 
-- a whole page (``cached_page``), keyed by the URL with its query string, the
-  host (the private link shows it) and the state of every row it shows;
-- a step's fields (``form_fields``), keyed by the values they show, so the
-  first visit of a step, still empty for every new client, is rendered once for
-  all of them.
-
-A page holds a placeholder where each CSRF token goes, and every response
-gets its own token in its place, as an uncached page would: a cached page
-never carries another visitor's token.
+Each page keeps a placeholder where each CSRF token goes, and every response
+gets its own token there, as an uncached page would: a cached page never
+carries another visitor's token.
 
 The cache is a LocMemCache, one per process (settings, ``"rendered"``), on
-purpose: what is rendered also depends on code (question labels, the engine)
-that no key names, so it must not outlive the process that rendered it, as a
-cache shared across a deploy would let it.
+purpose: a page also depends on code (question labels, the engine) that no
+key names, so it must not outlive the process that rendered it, as a cache
+shared across a deploy would let it.
 """
 
 import hashlib
 import secrets
-from collections.abc import Callable
+import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.core.cache import caches
-from django.db import models
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from assessments.report import LAYOUT_VERSION
+from assessments import report
 
 # Random per process, so no answer can contain it by design.
 _CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
 
 
+@dataclass(frozen=True)
+class StoredState:
+    """What ``stored_state`` read: a digest, and the few values a page needs
+    before its own queries (whether it is submitted; its peers' group)."""
+
+    digest: str
+    submitted: bool
+    stage: str | None
+    ai_focus: str
+    lineage: uuid.UUID
+
+
+# In SQL: building it with the ORM would cost more than running it, on every
+# request. Table names are Django's defaults; a test checks them against the
+# models. The assessment's and its organisation's rows are read whole (a.*,
+# o.*), so a column added later is read without a change here.
+STATE_SQL = """
+SELECT a.status, o.stage, a.ai_focus, a.lineage,
+       a.*, o.*, d.section, d.data,
+       u.username, u.first_name, u.last_name,
+       origin.submitted_at, c.currency, c.yearly_cost
+FROM assessments_assessment a
+LEFT JOIN assessments_organization o ON o.id = a.organization_id
+LEFT JOIN assessments_sectiondraft d ON d.assessment_id = a.id
+LEFT JOIN auth_user u ON u.id = a.assigned_to_id
+LEFT JOIN assessments_assessment origin ON origin.id = a.copied_from_id
+LEFT JOIN assessments_costassumptions c ON c.active = %s
+WHERE a.token = %s
+ORDER BY d.section
+"""
+
+
+def stored_state(token: str) -> StoredState | None:
+    """Every stored value a client page of ``token`` can show, as a digest;
+    None if no assessment has this token."""
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_SQL, [True, token])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    status, stage, ai_focus, lineage = rows[0][:4]
+    return StoredState(
+        digest=hashlib.sha256(repr(rows).encode()).hexdigest(),
+        submitted=status != "draft",
+        stage=stage,
+        ai_focus=ai_focus,
+        lineage=uuid.UUID(str(lineage)),  # SQLite gives its hex digits
+    )
+
+
 def _key(kind: str, *parts: object) -> str:
-    content = repr((LAYOUT_VERSION, *parts))
+    content = repr((report.LAYOUT_VERSION, *parts))
     return f"{kind}:{hashlib.sha256(content.encode()).hexdigest()}"
 
 
-def _cached(key: str, render) -> SafeString:
-    cache = caches["rendered"]
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html)
-    return html
+def _page_key(request: HttpRequest, state: StoredState, extra: tuple) -> str:
+    # The private link on each page shows the scheme and host it was asked on.
+    url = (request.scheme, request.get_host(), request.get_full_path())
+    return _key("page", *url, state.digest, extra)
 
 
-def row_state(*rows: models.Model | None) -> tuple:
-    """Every stored value of ``rows``: a page showing only these rows (and
-    what follows from them) is the same page while this is the same."""
-    return tuple(
-        None
-        if row is None
-        else (
-            row._meta.label,
-            *(getattr(row, f.attname) for f in row._meta.concrete_fields),
-        )
-        for row in rows
-    )
+def _with_token(request: HttpRequest, html: str) -> HttpResponse:
+    return HttpResponse(html.replace(_CSRF_SLOT, get_token(request)))
 
 
 def cached_page(
+    request: HttpRequest, state: StoredState, extra: tuple = ()
+) -> HttpResponse | None:
+    """The page kept for this URL and host in ``state``, if there is one.
+
+    ``extra`` holds what else the page shows that ``state`` does not read
+    (the report's peer figures)."""
+    html = caches["rendered"].get(_page_key(request, state, extra))
+    return None if html is None else _with_token(request, html)
+
+
+def render_page(
     request: HttpRequest,
     template_name: str,
-    context: Callable[[], dict],
+    context: dict,
     *,
-    state: tuple,
+    token: str,
+    state: StoredState,
+    extra: tuple = (),
 ) -> HttpResponse:
-    """``template_name`` rendered with ``context()``, or the copy rendered for
-    an earlier request with the same URL, host and ``state``; ``context`` is
-    called only to render.
+    """Render a page and keep it for ``cached_page``.
 
-    ``state`` must hold everything the page shows that its URL does not name:
-    ``row_state`` of the rows, and any figure read from elsewhere.
+    ``state`` was read before the page's own queries; it is read again after
+    rendering, and the page is kept only if nothing changed meanwhile, so a
+    page is never kept under a state it does not show.
     """
-    key = _key(
-        "page",
-        template_name,
-        request.scheme,
-        request.get_host(),
-        request.get_full_path(),
-        state,
+    html = render_to_string(
+        template_name, {**context, "csrf_token": _CSRF_SLOT}, request
     )
-    html = _cached(
-        key,
-        lambda: render_to_string(
-            template_name, {**context(), "csrf_token": _CSRF_SLOT}, request
-        ),
-    )
-    return HttpResponse(html.replace(_CSRF_SLOT, get_token(request)))
+    if stored_state(token) == state:
+        caches["rendered"].set(_page_key(request, state, extra), html)
+    return _with_token(request, html)
+
+
+def recall(kind: str, state: StoredState):
+    """What ``keep`` kept for ``state``, or None."""
+    return caches["rendered"].get(_key(kind, state.digest))
+
+
+def keep(kind: str, state: StoredState, value, *, token: str) -> None:
+    """Keep ``value``, worked out from the rows ``state`` read (e.g. which
+    stored PDF is the plan's), if they still hold what they held."""
+    if stored_state(token) == state:
+        caches["rendered"].set(_key(kind, state.digest), value)
 
 
 def form_fields(form: forms.Form) -> SafeString:
@@ -106,7 +159,9 @@ def form_fields(form: forms.Form) -> SafeString:
 
     An unbound form's HTML follows from its class and the value each field
     shows: labels, help texts and choices come from the questions, fixed per
-    class. A bound form shows the client's errors and is rendered each time.
+    class. So the first visit of a step, still empty for every new client, is
+    rendered once for all of them. A bound form shows the client's errors and
+    is rendered each time.
     """
 
     def render() -> SafeString:
@@ -114,5 +169,10 @@ def form_fields(form: forms.Form) -> SafeString:
 
     if form.is_bound:
         return render()
-    shown = [(field.name, field.value()) for field in form]
-    return _cached(_key("fields", type(form).__qualname__, shown), render)
+    key = _key("fields", type(form).__qualname__, [(f.name, f.value()) for f in form])
+    fields = caches["rendered"]
+    html = fields.get(key)
+    if html is None:
+        html = render()
+        fields.set(key, html)
+    return html

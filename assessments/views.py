@@ -8,6 +8,7 @@ import ipaddress
 
 from django import forms
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,9 +37,9 @@ from assessments.flow import (
 )
 from assessments.forms import PrivateLinkForm, typed_values
 from assessments.models import Assessment, SectionDraft
-from assessments.pdf import report_pdf_file
-from assessments.peers import peers_of
-from assessments.render_cache import row_state
+from assessments.pdf import stored_report_pdf
+from assessments.peers import PeerProfile, peer_profile, peers_of
+from assessments.render_cache import StoredState
 from assessments.report import Report
 from assessments.selectors import (
     assessment_report,
@@ -178,37 +179,83 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _stored_state(token: str) -> StoredState:
+    state = render_cache.stored_state(token)
+    if state is None:
+        raise Http404("No assessment has this link")
+    return state
+
+
+def _peer_figures(state: StoredState) -> PeerProfile | None:
+    """The peer figures a submitted plan's page shows, as its cache key
+    names them: the client's own headcount beside them is in ``state``."""
+    if not state.submitted or state.stage is None:
+        return None
+    return peer_profile(
+        state.stage, state.ai_focus or None, exclude_lineage=state.lineage
+    )
+
+
 @require_safe
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     """The private link: the next section of a draft, the team plan once submitted."""
+    state = _stored_state(token)
+    figures = _peer_figures(state)
+    if state.submitted:
+        cached = render_cache.cached_page(request, state, (figures,))
+        if cached is not None:
+            return cached
     assessment, report = _get_submitted_plan(token)
     if report is None:
         return redirect(_resume_url(assessment))
-    peers = peers_of(assessment)
-    return render_cache.cached_page(
+    context = {
+        "assessment": assessment,
+        "report": report,
+        "peers": peers_of(assessment),
+    }
+    return render_cache.render_page(
         request,
         "assessments/report.html",
-        lambda: {"assessment": assessment, "report": report, "peers": peers},
-        # The revision names what the plan shows; the peer figures change as
-        # other organisations are reviewed.
-        state=(*row_state(assessment, assessment.organization), report.revision, peers),
+        context,
+        token=token,
+        state=state,
+        extra=(figures,),
+    )
+
+
+def _pdf_response(name: str, filename: str) -> FileResponse:
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
     )
 
 
 @require_safe
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    state = _stored_state(token)
+    kept = render_cache.recall("pdf", state) if state.submitted else None
+    if kept is not None:
+        with contextlib.suppress(FileNotFoundError):  # removed since: render it
+            return _pdf_response(*kept)
     assessment, report = _get_submitted_plan(token)
     if report is None:
         return redirect(_resume_url(assessment))
-    pdf = report_pdf_file(report, key=assessment.token)
+    name = stored_report_pdf(report, key=assessment.token)
     filename = f"team-plan-{slugify(assessment.organization.name) or 'teamadvisor'}.pdf"
-    return FileResponse(
-        pdf, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
+    # Which file is the plan's, kept while the plan's rows stay as they are.
+    render_cache.keep("pdf", state, (name, filename), token=token)
+    return _pdf_response(name, filename)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
+    if request.method != "POST":
+        state = _stored_state(token)
+        cached = render_cache.cached_page(request, state)
+        if cached is not None:
+            return cached
     assessment, drafts = _get_with_drafts(token)
     found = section_by_key(key)
     if found is None:
@@ -237,15 +284,12 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
         }
 
     if request.method != "POST":  # GET, or HEAD: the same page without its body
-        origin = assessment.copied_from  # a copy's notice names its date
-        return render_cache.cached_page(
+        return render_cache.render_page(
             request,
             "assessments/section.html",
-            lambda: page(current.make_form(assessment, typed=typed)),
-            state=(
-                *row_state(assessment, assessment.organization, origin),
-                sorted(drafts.items()),
-            ),
+            page(current.make_form(assessment, typed=typed)),
+            token=token,
+            state=state,
         )
     form = current.make_form(assessment, request.POST)
     action = request.POST.get("action")

@@ -196,15 +196,16 @@ def test_a_new_active_set_renders_the_stored_pdf_again(client):
 
 
 @pytest.mark.parametrize("name", ["small-product-startup", "product-enterprise"])
-def test_report_with_an_active_set_makes_two_queries(
+def test_report_with_an_active_set_makes_four_queries(
     client, django_assert_num_queries, name
 ):
-    # The assessment with its organisation and the active cost set, read in
-    # one query, and the figures of organisations like yours: the same for a
+    # The page's stored state, the figures of organisations like yours, the
+    # assessment with its organisation and the active cost set, read in one
+    # query, and the state again (see tests/test_report.py): the same for a
     # small plan and a large one.
     _cost_set()
     assessment = submitted_assessment(**example(name))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         response = client.get(assessment.get_absolute_url())
     assert CURRENCY in _section(response.content.decode(), "roadmap-title")
 
@@ -212,15 +213,17 @@ def test_report_with_an_active_set_makes_two_queries(
 def test_report_of_a_first_edition_plan_does_not_ask_for_costs(
     client, django_assert_num_queries
 ):
-    # Costs never reach a first-edition plan: the query that reads the
-    # assessment reads the active set too, but the plan shows no money (the
+    # Costs never reach a first-edition plan: the queries that read the
+    # assessment read the active set too, but the plan shows no money (the
     # test below), and no query of its own asks for it.
     _cost_set()
     assessment = submitted_assessment(**example("small-product-startup"))
     Assessment.objects.filter(pk=assessment.pk).update(rulebook_version="2026.1")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4) as queries:
         response = client.get(assessment.get_absolute_url())
     assert response.status_code == 200
+    own = 'SELECT "assessments_costassumptions"'
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(own)]
 
 
 def test_a_file_of_the_active_table_is_a_teamplan_costs_file(tmp_path):

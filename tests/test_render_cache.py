@@ -9,12 +9,20 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Assessment
+from assessments import render_cache
+from assessments.models import (
+    Assessment,
+    CostAssumptions,
+    Organization,
+    SectionDraft,
+)
 from tests.factories import review_data, submitted_assessment
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +186,100 @@ def test_stored_pdf_is_sent_from_storage(client):
     with default_storage.open(f"{folder}/{name}", "rb") as stored:
         assert response.getvalue() == stored.read()
     assert int(response["Content-Length"]) == default_storage.size(f"{folder}/{name}")
+
+
+# What a page shows, read in one query ------------------------------------------
+
+
+def test_the_state_query_names_the_models_tables():
+    tables = set(re.findall(r"(?:FROM|JOIN) (\w+)", render_cache.STATE_SQL))
+    assert tables == {
+        model._meta.db_table
+        for model in (
+            Assessment,
+            Organization,
+            SectionDraft,
+            CostAssumptions,
+            get_user_model(),
+        )
+    }
+
+
+def test_the_state_changes_with_everything_a_page_shows(admin_user):
+    assessment = submitted_assessment()
+    other = submitted_assessment()
+    token = assessment.token
+    seen = [render_cache.stored_state(token)]
+
+    def changed() -> bool:
+        seen.append(render_cache.stored_state(token))
+        return seen[-1] != seen[-2]
+
+    Assessment.objects.filter(pk=other.pk).update(client_comment="Elsewhere")
+    assert not changed()  # another assessment's rows are not this page's
+    Organization.objects.filter(pk=assessment.organization_id).update(
+        contact_email="new@example.com"
+    )
+    assert changed()
+    SectionDraft.objects.create(assessment=assessment, section="goals", data={})
+    assert changed()
+    Assessment.objects.filter(pk=assessment.pk).update(assigned_to=admin_user)
+    assert changed()
+    get_user_model().objects.filter(pk=admin_user.pk).update(first_name="Ada")
+    assert changed()  # the consultant's name is on the plan
+    CostAssumptions.objects.create(currency="EUR", yearly_cost={}, active=True)
+    assert changed()
+    Assessment.objects.filter(pk=assessment.pk).update(copied_from=other)
+    assert changed()
+    Assessment.objects.filter(pk=other.pk).update(submitted_at=timezone.now())
+    assert changed()  # a copy's pages name its origin's date
+    assert render_cache.stored_state("no-such-token") is None
+
+
+def test_a_page_is_not_kept_if_its_rows_changed_while_it_rendered(client, monkeypatch):
+    assessment = submitted_assessment()
+    real = render_cache.render_to_string
+
+    def render_while_renamed(*args, **kwargs):
+        html = real(*args, **kwargs)
+        Organization.objects.filter(pk=assessment.organization_id).update(
+            name="Renamed meanwhile"
+        )
+        return html
+
+    monkeypatch.setattr(render_cache, "render_to_string", render_while_renamed)
+    client.get(assessment.get_absolute_url())
+    monkeypatch.undo()
+    page = client.get(assessment.get_absolute_url())
+    assert PLAN in _rendered(page)  # the first was not kept
+    assert "Team plan for Renamed meanwhile" in page.content.decode()
+
+
+def test_a_stored_pdf_is_found_again_with_one_query(client, django_assert_num_queries):
+    assessment = submitted_assessment()
+    url = reverse("assessments:report_pdf", args=[assessment.token])
+    first = client.get(url).getvalue()
+    with django_assert_num_queries(1):  # what the plan shows, nothing else
+        again = client.get(url)
+    assert again.getvalue() == first
+    assert again["Content-Disposition"] == (
+        'attachment; filename="team-plan-acme-analytics.pdf"'
+    )
+
+
+def test_a_pdf_removed_from_storage_is_rendered_again(client):
+    assessment = submitted_assessment()
+    url = reverse("assessments:report_pdf", args=[assessment.token])
+    client.get(url)  # its name is now kept
+    folder = f"team-plans/{assessment.token}"
+    for name in default_storage.listdir(folder)[1]:
+        default_storage.delete(f"{folder}/{name}")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.getvalue().startswith(b"%PDF")
+
+
+def test_unknown_links_are_not_found(client):
+    for url in ("/a/" + "x" * 43 + "/", "/a/" + "x" * 43 + "/team-plan.pdf"):
+        assert client.get(url).status_code == 404
+    assert client.get("/a/" + "x" * 43 + "/goals/").status_code == 404

@@ -131,13 +131,19 @@ def test_draft_private_link_does_not_show_a_report(client):
 @pytest.mark.parametrize("name", ["small-product-startup", "product-enterprise"])
 def test_report_query_count_is_constant(client, django_assert_num_queries, name):
     assessment = submitted_assessment(**example(name))
-    # Two queries: the assessment joined with its organisation and
-    # consultant, reading the active cost assumptions that price the roadmap
-    # in the same query (none set here: still asked), and the figures of
-    # organisations like yours (one aggregate).
-    with django_assert_num_queries(2):
+    # A first view: what the page shows, read in one query to key its cache
+    # (render_cache.stored_state), the figures of organisations like yours
+    # (one aggregate), the assessment joined with its organisation and
+    # consultant, which reads the active cost assumptions that price the
+    # roadmap in the same query (none set here: still asked), and what the
+    # page shows once more, to check nothing changed while it rendered.
+    with django_assert_num_queries(4):
         response = client.get(assessment.get_absolute_url())
     assert response.status_code == 200  # the report itself, not a redirect
+    # Seen again: what it shows, read once; the figures come from the cache.
+    with django_assert_num_queries(1):
+        again = client.get(assessment.get_absolute_url())
+    assert again.status_code == 200
 
 
 def test_submit_stores_rulebook_version_and_structure():
