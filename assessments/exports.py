@@ -38,20 +38,24 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from assessments import questions
-from assessments.advice.domain import STRUCTURES, Choices
+from assessments.advice.domain import STRUCTURES
 from assessments.answers_file import assessment_to_answers
 from assessments.choices import ExportKind, Status
-from assessments.flow import UNANSWERED, saved_values
-from assessments.models import ROLE_KEYS, Assessment
+from assessments.flow import SECTIONS, UNANSWERED
+from assessments.models import ROLE_KEYS, Assessment, Organization
 from assessments.pdf import cached_report_pdf
 from assessments.plan_facts import plan_facts
-from assessments.selectors import active_cost_table, assessment_report, review_of
+from assessments.selectors import (
+    active_cost_table,
+    assessment_report,
+    consultant_name,
+)
 
 # A spreadsheet runs a cell that starts with one of these as a formula, and
 # some skip leading whitespace (spaces, tabs, line breaks) before looking.
@@ -92,109 +96,135 @@ def spreadsheet_safe(value: object) -> object:
     characters later in the text ("Jean-Luc", "ana@example.com") are left
     alone, and so are numbers, which are never formulas.
     """
-    if isinstance(value, str) and (
-        value.startswith(_SEPARATOR_STARTS)
-        or value.lstrip().startswith(_FORMULA_STARTS)
+    if not isinstance(value, str) or not value:
+        return value
+    # Called for every cell: most text starts with neither a formula
+    # character nor whitespace, and is settled by its first character.
+    first = value[0]
+    if first in _FORMULA_STARTS or (
+        first.isspace()
+        and (
+            value.startswith(_SEPARATOR_STARTS)
+            or value.lstrip().startswith(_FORMULA_STARTS)
+        )
     ):
         return "'" + value
     return value
 
 
-@dataclass(frozen=True)
-class Exported:
+class Row(NamedTuple):
     """What one CSV row is read from."""
 
     assessment: Assessment
-    answers: dict[questions.Question, object]  # as ``flow.saved_values`` has them
+    # Read once per row: each read of ``assessment.organization`` goes
+    # through the foreign key's descriptor, and a dozen columns read it.
+    organization: Organization | None
     facts: dict | None  # of the plan (see plan_facts.py); None for a draft
 
 
 @dataclass(frozen=True)
 class Column:
-    header: str
-    cell: Callable[[Exported], object]
+    """One column, or columns read together (a coded one and its keys' twin,
+    the role gaps): their headers, and a function giving their cells of a
+    row, called once per row."""
+
+    headers: tuple[str, ...]
+    cells: Callable[[Row], tuple[object, ...]]
 
 
-# A coded value as (key, label) pairs: none, one, or a list's.
-Coded = list[tuple[str, str]]
-
-
-def _coded(
-    header: str, read: Callable[[Exported], Coded], *, many: bool = False
-) -> list[Column]:
-    """A column of labels and its twin of keys, " (keys)" when ``many``."""
-    return [
-        Column(header, lambda row: LABEL_SEPARATOR.join(lb for _k, lb in read(row))),
-        Column(
-            header + (KEYS_SUFFIX if many else KEY_SUFFIX),
-            lambda row: " ".join(key for key, _lb in read(row)),
-        ),
-    ]
-
-
-def _pairs(keys: object, choices: Choices) -> Coded:
-    """``keys`` (one key, a list of them, or "" or None: none) with their
-    labels; an unknown key, from an older vocabulary, is its own label."""
+def _coded(keys: object, labels: dict[str, str]) -> tuple[str, str]:
+    """The label cell and the key cell of ``keys``: one key, a list of them,
+    or none ("" or None), whose cells are empty. An unknown key, from an older
+    vocabulary, is its own label."""
     if not keys:
-        return []
-    labels = dict(choices)
-    listed = [keys] if isinstance(keys, str) else list(keys)
-    return [(key, labels.get(key, key)) for key in listed]
+        return "", ""
+    if isinstance(keys, str):
+        return labels.get(keys, keys), keys
+    return LABEL_SEPARATOR.join([labels.get(key, key) for key in keys]), " ".join(keys)
+
+
+def _coded_headers(header: str, *, many: bool = False) -> tuple[str, str]:
+    """A coded column's header and its keys' twin's, " (keys)" when ``many``."""
+    return header, header + (KEYS_SUFFIX if many else KEY_SUFFIX)
 
 
 def question_header(question: questions.Question) -> str:
     return SHORT_HEADERS.get(question.field, question.label)
 
 
-def _answer_columns(question: questions.Question) -> list[Column]:
-    """A question's answer column, and its keys' twin when the answer is coded."""
+def _answer_column(question: questions.Question, section: int) -> Column:
+    """A question's answer column, and its keys' twin when the answer is coded.
 
-    def saved(row: Exported) -> object:
-        # UNANSWERED for a step the client has not saved yet, whatever default
-        # the row holds ("none", False, null): no answer, an empty cell.
-        return row.answers.get(question, UNANSWERED)
+    ``section`` is the place of the question's step in ``flow.SECTIONS``: its
+    answer counts once more steps than that are saved.
+    """
+    field = question.field
+    on_organization = question.owner == "organization"
 
-    def value(row: Exported) -> object:
-        answer = saved(row)
-        return None if answer is UNANSWERED else answer  # None: an empty cell
+    def saved(row: Row) -> object:
+        # As ``flow.saved_values`` reads it: UNANSWERED for a step the client
+        # has not saved yet, whatever default the row holds ("none", False,
+        # null), and for an organisation not given yet.
+        owner = row.organization if on_organization else row.assessment
+        if owner is None or row.assessment.sections_saved <= section:
+            return UNANSWERED
+        return getattr(owner, field)
 
     header = question_header(question)
     if question.kind in ("text", "count"):
-        return [Column(header, value)]
+
+        def value(row: Row) -> tuple[object]:
+            answer = saved(row)
+            return (None if answer is UNANSWERED else answer,)  # None: empty
+
+        return Column((header,), value)
     if question.kind in ("choice", "choices"):
-        return _coded(
-            header,
-            lambda row: _pairs(value(row), question.choices),
-            many=question.kind == "choices",
-        )
+        labels = dict(question.choices)
 
-    # Yes/no: the key and label of the option that stores the answer (null is
+        def coded(row: Row) -> tuple[str, str]:
+            answer = saved(row)
+            return ("", "") if answer is UNANSWERED else _coded(answer, labels)
+
+        return Column(_coded_headers(header, many=question.kind == "choices"), coded)
+
+    # Yes/no: the label and key of the option that stores the answer (null is
     # "Not sure" where the question offers it, else no answer).
-    def option(row: Exported) -> Coded:
+    options = question.options
+
+    def option(row: Row) -> tuple[str, str]:
         answer = saved(row)
-        return [(k, lb) for k, lb, stored in question.options if stored is answer]
+        for key, label, stored in options:
+            if stored is answer:
+                return label, key
+        return "", ""
 
-    return _coded(header, option)
-
-
-def _advised(read: Callable[[dict], object]) -> Callable[[Exported], object]:
-    """A cell read from the plan's facts; empty for a draft, which has none."""
-    return lambda row: "" if row.facts is None else read(row.facts)
+    return Column(_coded_headers(header), option)
 
 
-def _gap_column(role: str) -> Column:
-    def gap(facts: dict) -> object:
-        return facts["gaps"].get(role, "")
-
+def _gap_header(role: str) -> str:
     # Named as the role's headcount question is: "Gap: Data analysts".
     headcount = questions.by_path(f"headcount.{role}")
-    return Column(f"Gap: {headcount.label if headcount else role}", _advised(gap))
+    return f"Gap: {headcount.label if headcount else role}"
 
 
-def _high_risks(row: Exported) -> Coded:
+NO_GAPS = ("",) * len(ROLE_KEYS)
+
+
+def _gaps(row: Row) -> tuple[object, ...]:
     if row.facts is None:
-        return []
-    return [(key, label) for key, label in row.facts["high_risks"]]
+        return NO_GAPS
+    gaps = row.facts["gaps"]
+    return tuple([gaps.get(role, "") for role in ROLE_KEYS])
+
+
+def _high_risks(row: Row) -> tuple[str, str]:
+    if row.facts is None:
+        return "", ""
+    risks = row.facts["high_risks"]
+    return (
+        LABEL_SEPARATOR.join([label for _key, label in risks]),
+        " ".join([key for key, _label in risks]),
+    )
 
 
 def _iso(moment: datetime | None) -> str:
@@ -203,55 +233,96 @@ def _iso(moment: datetime | None) -> str:
 
 def csv_columns() -> list[Column]:
     """The CSV's columns in order: the id, the organisation's answers, where
-    the review stands, the assessment's answers, the advice and the review."""
-    columns = [Column("Assessment ID", lambda row: row.assessment.pk)]
-    for question in questions.of_owner("organization"):
-        columns += _answer_columns(question)
-    columns += _coded(
-        "Status", lambda row: _pairs(row.assessment.status, Status.choices)
-    )
-    columns += [
-        Column("Submitted at", lambda row: _iso(row.assessment.submitted_at)),
-        # Full name, else username: as the client's plan names them.
-        Column("Consultant", lambda row: review_of(row.assessment).consultant),
-    ]
-    for question in questions.of_owner("assessment"):
-        columns += _answer_columns(question)
-    columns.append(
-        Column("Rulebook version", lambda row: row.assessment.rulebook_version)
-    )
-    # TeamAdvisor's own choice; the consultant's override is beside it.
-    columns += _coded(
-        "TeamAdvisor's structure",
-        lambda row: _pairs(row.assessment.recommended_structure, STRUCTURES),
-    )
-    columns += _coded(
-        "Alternative structure",
-        lambda row: _pairs(row.facts and row.facts["alternative"], STRUCTURES),
-    )
-    columns += _coded(
-        "Consultant's structure",
-        lambda row: _pairs(row.assessment.override_structure, STRUCTURES),
-    )
-    columns += [
-        Column("Reason for the override", lambda row: row.assessment.override_reason),
-        Column("Comment for the client", lambda row: row.assessment.client_comment),
+    the review stands, the assessment's answers, the advice and the review.
+
+    Built once per export: each column's cells read the row directly, with
+    its labels looked up in a dict made here, not once per row.
+    """
+    section_of = {q: i for i, step in enumerate(SECTIONS) for q in step.questions}
+
+    def answers_of(owner: questions.Owner) -> list[Column]:
+        # A question in no step is never saved: an empty cell.
+        return [
+            _answer_column(question, section_of.get(question, len(SECTIONS)))
+            for question in questions.of_owner(owner)
+        ]
+
+    statuses = dict(Status.choices)
+    structures = dict(STRUCTURES)
+    return [
+        Column(("Assessment ID",), lambda row: (row.assessment.pk,)),
+        *answers_of("organization"),
+        Column(
+            _coded_headers("Status"),
+            lambda row: _coded(row.assessment.status, statuses),
+        ),
+        Column(("Submitted at",), lambda row: (_iso(row.assessment.submitted_at),)),
+        Column(
+            ("Consultant",), lambda row: (consultant_name(row.assessment.assigned_to),)
+        ),
+        *answers_of("assessment"),
+        Column(("Rulebook version",), lambda row: (row.assessment.rulebook_version,)),
+        # TeamAdvisor's own choice; the consultant's override is beside it.
+        Column(
+            _coded_headers("TeamAdvisor's structure"),
+            lambda row: _coded(row.assessment.recommended_structure, structures),
+        ),
+        Column(
+            _coded_headers("Alternative structure"),
+            lambda row: _coded(row.facts and row.facts["alternative"], structures),
+        ),
+        Column(
+            _coded_headers("Consultant's structure"),
+            lambda row: _coded(row.assessment.override_structure, structures),
+        ),
+        Column(
+            ("Reason for the override",), lambda row: (row.assessment.override_reason,)
+        ),
+        Column(
+            ("Comment for the client",), lambda row: (row.assessment.client_comment,)
+        ),
         # Never the internal notes: they do not leave the admin.
-        *map(_gap_column, ROLE_KEYS),
+        Column(tuple(map(_gap_header, ROLE_KEYS)), _gaps),
+        Column(_coded_headers("High risks", many=True), _high_risks),
     ]
-    columns += _coded("High risks", _high_risks, many=True)
-    return columns
 
 
-def _exported(assessment: Assessment) -> Exported:
-    answers = saved_values(assessment)
+def _row(assessment: Assessment) -> Row:
+    organization = assessment.organization
     if assessment.is_draft:
-        return Exported(assessment, answers, facts=None)
-    facts = assessment.plan_facts
-    if not facts:  # advised before the facts were kept: work them out
-        # The CSV holds no money: no cost table, so no lookup per row.
-        facts = plan_facts(assessment_report(assessment, costs=None).advice)
-    return Exported(assessment, answers, facts)
+        facts = None
+    else:
+        facts = assessment.plan_facts
+        if not facts:  # advised before the facts were kept: work them out
+            # The CSV holds no money: no cost table, so no lookup per row.
+            facts = plan_facts(assessment_report(assessment, costs=None).advice)
+    return Row(assessment, organization, facts)
+
+
+def _csv_fields() -> list[str]:
+    """What the CSV reads, and the plan of a row advised before its facts were
+    kept: a column read for nothing costs its conversion on every row (a time
+    on SQLite, a UUID), and the internal notes stay behind."""
+    return [
+        *questions.answer_fields("assessment"),
+        *(
+            f"organization__{field}"
+            for field in questions.answer_fields("organization")
+        ),
+        "status",
+        "sections_saved",
+        "submitted_at",
+        "reviewed_at",
+        "rulebook_version",
+        "recommended_structure",
+        "plan_facts",
+        "override_structure",
+        "override_reason",
+        "client_comment",
+        "assigned_to__first_name",
+        "assigned_to__last_name",
+        "assigned_to__username",
+    ]
 
 
 class _Line:
@@ -267,21 +338,21 @@ def csv_lines(assessments: Iterable[Assessment]) -> Iterator[str]:
 
     A queryset is read in chunks, in one query per chunk on SQLite and through
     a server-side cursor on PostgreSQL: its organisations and consultants come
-    with it, and its internal notes stay behind.
+    with it, and only the columns the CSV reads (``_csv_fields``).
     """
     if isinstance(assessments, QuerySet):
         assessments = (
             assessments.select_related("organization", "assigned_to")
-            .defer("internal_notes")
+            .only(*_csv_fields())
             .iterator(chunk_size=CSV_CHUNK)
         )
     columns = csv_columns()
     writer = csv.writer(_Line())
-    yield writer.writerow([column.header for column in columns])
+    yield writer.writerow([header for column in columns for header in column.headers])
     for assessment in assessments:
-        row = _exported(assessment)
+        row = _row(assessment)
         yield writer.writerow(
-            [spreadsheet_safe(column.cell(row)) for column in columns]
+            [spreadsheet_safe(cell) for column in columns for cell in column.cells(row)]
         )
 
 

@@ -305,15 +305,18 @@ def test_advice_columns_are_the_plans(consultant_client):
 def test_consultant_is_named_by_full_name_else_username(consultant_client):
     named = User.objects.create_user("dan", first_name="Dan", last_name="Okafor")
     plain = User.objects.create_user("erin")
-    assessments = [submitted_assessment() for _ in range(3)]
-    for assessment, user in zip(assessments, [named, plain, None], strict=True):
+    surname = User.objects.create_user("fay", last_name="Fairfax")
+    users = [named, plain, surname, None]
+    assessments = [submitted_assessment() for _ in users]
+    for assessment, user in zip(assessments, users, strict=True):
         Assessment.objects.filter(pk=assessment.pk).update(assigned_to=user)
     rows = _rows(consultant_client, assessments)
     consultants = {row["Assessment ID"]: row["Consultant"] for row in rows}
     assert consultants == {
         str(assessments[0].pk): "Dan Okafor",
         str(assessments[1].pk): "erin",
-        str(assessments[2].pk): "",
+        str(assessments[2].pk): "Fairfax",
+        str(assessments[3].pk): "",
     }
 
 
@@ -344,6 +347,37 @@ def test_yes_no_and_not_sure(consultant_client):
 def test_no_pain_points_is_an_empty_cell(consultant_client):
     [row] = _rows(consultant_client, [submitted_assessment(pain_points=[])])
     assert row["Pain points"] == row["Pain points (keys)"] == ""
+
+
+def test_keys_of_an_older_vocabulary_are_their_own_labels(consultant_client):
+    assessment = submitted_assessment()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        pain_points=["silos", "retired_pain"],
+        plan_facts={
+            **assessment.plan_facts,
+            "alternative": "retired_structure",
+            "high_risks": [["retired_risk", "A risk no longer listed"]],
+        },
+    )
+    [row] = _rows(consultant_client, [assessment])
+    assert row["Pain points"] == "ML work happens in silos; retired_pain"
+    assert row["Pain points (keys)"] == "silos retired_pain"
+    assert row["Alternative structure"] == "retired_structure"
+    assert row["Alternative structure (key)"] == "retired_structure"
+    assert row["High risks"] == "A risk no longer listed"
+    assert row["High risks (keys)"] == "retired_risk"
+
+
+def test_a_role_missing_from_older_facts_has_an_empty_gap(consultant_client):
+    assessment = submitted_assessment()
+    gaps = {**assessment.plan_facts["gaps"]}
+    del gaps["data_analyst"]
+    Assessment.objects.filter(pk=assessment.pk).update(
+        plan_facts={**assessment.plan_facts, "gaps": gaps}
+    )
+    [row] = _rows(consultant_client, [assessment])
+    assert row["Gap: Data analysts"] == ""
+    assert row["Gap: Data engineers"] == str(gaps["data_engineer"])
 
 
 # Drafts ----------------------------------------------------------------
@@ -387,6 +421,17 @@ def test_a_draft_shows_no_answers_for_steps_not_saved_yet(consultant_client):
     assert {column: row[column] for column in later} == dict.fromkeys(later, "")
 
 
+def test_a_draft_without_an_organisation_has_no_answers(consultant_client):
+    draft = Assessment.objects.create()  # the client has not saved a step yet
+    [row] = _rows(consultant_client, [draft])
+    status = {
+        "Assessment ID": str(draft.pk),
+        "Status": "Draft",
+        "Status (key)": "draft",
+    }
+    assert row == {**dict.fromkeys(HEADER, ""), **status}
+
+
 def test_a_draft_and_a_submission_share_one_export(consultant_client):
     draft = draft_assessment(organization={"name": "Draft Ltd"})
     done = submitted_assessment(organization={"name": "Done Ltd"})
@@ -420,7 +465,11 @@ def test_internal_notes_are_never_exported(consultant_client):
 
 # Formulas and hostile text ---------------------------------------------
 
-FORMULA_STARTS = ["=", "+", "-", "@", "\t=", "\r=", " =", "\n=", "  \t@"]
+# Unicode spaces count as whitespace too (no-break, ideographic).
+FORMULA_STARTS = [
+    *("=", "+", "-", "@", "\t=", "\r=", " =", "\n=", "  \t@"),
+    *("\u00a0=", "\u3000+"),
+]
 
 
 @pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
@@ -466,6 +515,8 @@ def test_a_consultants_name_is_neutralised_too(consultant_client):
         ("-", "'-"),
         ("\tplain", "'\tplain"),
         ("plain\n=second line", "plain\n=second line"),
+        # A zero-width space is no whitespace: what follows it is not first.
+        ("\u200b=1", "\u200b=1"),
     ],
 )
 def test_ordinary_text_is_left_alone(consultant_client, value, exported):
@@ -569,6 +620,48 @@ def test_admin_export_query_count_is_flat(consultant_client):
 
     two = count_queries(_assessments(2))
     assert count_queries(_assessments(20)) == two
+
+
+def test_rows_advised_before_facts_were_kept_cost_no_query_more():
+    """Working out a row's plan reads nothing the export's query left out."""
+
+    def count_queries(count: int) -> int:
+        selected = [submitted_assessment() for _ in range(count)]
+        ids = [a.pk for a in selected]
+        Assessment.objects.filter(pk__in=ids).update(plan_facts={})
+        with CaptureQueriesContext(connection) as queries:
+            text = exports.assessments_csv(Assessment.objects.filter(pk__in=ids))
+        _header, *rows = csv.reader(io.StringIO(text, newline=""))
+        assert len(rows) == count
+        return len(queries)
+
+    assert count_queries(2) == 1
+    assert count_queries(6) == 1
+
+
+def test_a_queryset_exports_as_its_whole_rows_do():
+    """The export reads only some columns of a queryset; rows loaded whole
+    (a list of assessments) give the same file."""
+    _assessments(8)
+    _helvetia()
+    draft = draft_assessment()
+    Assessment.objects.filter(pk=draft.pk).update(sections_saved=2)
+    Assessment.objects.create()
+    selected = Assessment.objects.order_by("pk")
+    whole = list(selected.select_related("organization", "assigned_to"))
+    assert exports.assessments_csv(selected) == exports.assessments_csv(whole)
+
+
+def test_rows_keep_the_querysets_order_across_chunks(monkeypatch):
+    monkeypatch.setattr(exports, "CSV_CHUNK", 2)
+    made = _assessments(5)
+    selected = Assessment.objects.order_by("-pk")
+    _header, *rows = csv.reader(io.StringIO(exports.assessments_csv(selected)))
+    assert [int(row[0]) for row in rows] == sorted((a.pk for a in made), reverse=True)
+    # Each row as it is when exported alone.
+    for row in rows:
+        alone = exports.assessments_csv(Assessment.objects.filter(pk=row[0]))
+        assert list(csv.reader(io.StringIO(alone)))[1] == row
 
 
 def test_export_of_a_plain_queryset_query_count_is_flat():
