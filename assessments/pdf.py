@@ -117,9 +117,13 @@ def _stored(name: str) -> bytes | None:
         return None
 
 
+def stored_name(key: str, revision: str) -> str:
+    """Where the PDF of revision ``revision`` of ``key``'s plan is stored."""
+    return f"team-plans/{key}/{revision}.pdf"
+
+
 def _name(report: Report, key: str) -> tuple[str, str]:
-    folder = f"team-plans/{key}"
-    return folder, f"{folder}/{report.revision}.pdf"
+    return f"team-plans/{key}", stored_name(key, report.revision)
 
 
 def cached_report_pdf(report: Report, *, key: str) -> bytes:

@@ -17,6 +17,21 @@ class TokenConverter:
 
 register_converter(TokenConverter, "token")
 
+
+class RevisionConverter:
+    """A team plan's revision: ``Report.revision``'s hex digits."""
+
+    regex = r"[0-9a-f]{32}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(RevisionConverter, "revision")
+
 app_name = "assessments"
 urlpatterns = [
     path("", views.start, name="start"),
@@ -26,6 +41,11 @@ urlpatterns = [
     path("a/<token:token>/copy/", views.copy, name="copy"),
     path("a/<token:token>/send-link/", views.send_link, name="send_link"),
     path("a/<token:token>/team-plan.pdf", views.report_pdf, name="report_pdf"),
+    path(
+        "a/<token:token>/plans/<revision:revision>/<slug:filename>.pdf",
+        views.stored_pdf,
+        name="stored_pdf",
+    ),
     path("a/<token:token>/what-if/", views.what_if, name="what_if"),
     path("a/<token:token>/compare/", views.compare, name="compare"),
     path("a/<token:token>/<slug:key>/", views.section, name="section"),

@@ -37,7 +37,7 @@ from assessments.flow import (
 )
 from assessments.forms import PrivateLinkForm, typed_values
 from assessments.models import Assessment, SectionDraft
-from assessments.pdf import stored_report_pdf
+from assessments.pdf import stored_name, stored_report_pdf
 from assessments.peers import PeerProfile, peer_profile, peers_of
 from assessments.render_cache import StoredState
 from assessments.report import Report
@@ -212,6 +212,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         "assessment": assessment,
         "report": report,
         "peers": peers_of(assessment),
+        "pdf_filename": pdf_filename(assessment.organization.name),
     }
     return render_cache.render_page(
         request,
@@ -232,6 +233,26 @@ def _pdf_response(name: str, filename: str) -> FileResponse:
     )
 
 
+def pdf_filename(organization_name: str) -> str:
+    """The name a plan's PDF downloads as, without ".pdf"."""
+    return f"team-plan-{slugify(organization_name) or 'teamadvisor'}"
+
+
+@require_safe
+def stored_pdf(
+    request: HttpRequest, token: str, revision: str, filename: str
+) -> HttpResponse:
+    """A plan's PDF by its revision, as the report page links to it. No
+    query: the stored file is the proof, its name holds the private link's
+    token and the revision of everything the plan shows. A revision that is
+    not stored (the plan changed since, or its PDF is not rendered yet) leads
+    to the plan's current PDF."""
+    try:
+        return _pdf_response(stored_name(token, revision), f"{filename}.pdf")
+    except FileNotFoundError:
+        return redirect("assessments:report_pdf", token)
+
+
 @require_safe
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     state = _stored_state(token)
@@ -243,7 +264,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     if report is None:
         return redirect(_resume_url(assessment))
     name = stored_report_pdf(report, key=assessment.token)
-    filename = f"team-plan-{slugify(assessment.organization.name) or 'teamadvisor'}.pdf"
+    filename = f"{pdf_filename(assessment.organization.name)}.pdf"
     # Which file is the plan's, kept while the plan's rows stay as they are.
     render_cache.keep("pdf", state, (name, filename), token=token)
     return _pdf_response(name, filename)

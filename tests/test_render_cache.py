@@ -23,7 +23,9 @@ from assessments.models import (
     Organization,
     SectionDraft,
 )
+from assessments.selectors import assessment_report
 from tests.factories import review_data, submitted_assessment
+from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +285,61 @@ def test_unknown_links_are_not_found(client):
     for url in ("/a/" + "x" * 43 + "/", "/a/" + "x" * 43 + "/team-plan.pdf"):
         assert client.get(url).status_code == 404
     assert client.get("/a/" + "x" * 43 + "/goals/").status_code == 404
+
+
+# The PDF by its revision, as the report links to it -----------------------------
+
+
+def _pdf_link(client, assessment) -> str:
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    (link,) = re.findall(r'href="([^"]+\.pdf)"', page)
+    return link
+
+
+def test_the_report_links_to_its_pdf_by_revision(client):
+    assessment = submitted_assessment(organization={"name": "Acme & Söhne"})
+    revision = assessment_report(assessment).revision
+    assert _pdf_link(client, assessment) == reverse(
+        "assessments:stored_pdf",
+        args=[assessment.token, revision, "team-plan-acme-sohne"],
+    )
+
+
+def test_a_stored_revision_is_sent_without_a_query(client, django_assert_num_queries):
+    assessment = submitted_assessment()
+    current = client.get(reverse("assessments:report_pdf", args=[assessment.token]))
+    link = _pdf_link(client, assessment)
+    with django_assert_num_queries(0):
+        response = client.get(link)
+    assert isinstance(response, FileResponse)
+    assert response.getvalue() == current.getvalue()
+    assert response["Content-Disposition"] == current["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_revision_no_longer_stored_leads_to_the_current_pdf(client, admin_client):
+    assessment = submitted_assessment()
+    client.get(reverse("assessments:report_pdf", args=[assessment.token]))
+    old_link = _pdf_link(client, assessment)
+    admin_client.post(
+        reverse("admin:assessments_assessment_change", args=[assessment.pk]),
+        review_data(assessment, client_comment="A new comment, a new revision."),
+    )
+    current = reverse("assessments:report_pdf", args=[assessment.token])
+    assert "A new comment" in pdf_text(client.get(current).getvalue())
+    response = client.get(old_link)  # its file was replaced by the new revision's
+    assert response.status_code == 302 and response.url == current
+    assert _pdf_link(client, assessment) != old_link
+
+
+def test_a_made_up_revision_or_link_finds_no_pdf(client):
+    assessment = submitted_assessment()
+    made_up = reverse(
+        "assessments:stored_pdf", args=[assessment.token, "0" * 32, "team-plan-x"]
+    )
+    assert client.get(made_up).status_code == 302
+    unknown = reverse("assessments:stored_pdf", args=["x" * 43, "0" * 32, "team-plan"])
+    assert client.get(unknown, follow=True).status_code == 404
+    for bad in ("../../etc/passwd", "0" * 31, "G" * 32):
+        url = f"/a/{assessment.token}/plans/{bad}/team-plan.pdf"
+        assert client.get(url).status_code == 404
