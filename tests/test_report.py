@@ -13,6 +13,7 @@ from assessments.advice import domain, parse_answers
 from assessments.advice import rulebook as rulebook_module
 from assessments.models import Assessment
 from assessments.report import build_report
+from assessments.selectors import assessment_report
 from tests.advice.factories import EXAMPLE_STRUCTURES
 from tests.factories import example, submitted_assessment
 
@@ -57,7 +58,12 @@ def test_report_shows_every_part_of_the_plan(client):
     assert "S-LARGE-BALANCED" in appendix and "house rule" in appendix
     assert "transport" in appendix  # the answers
     assert f"Rulebook {rulebook_module.CURRENT_VERSION}" in page
-    assert reverse("assessments:report_pdf", args=[assessment.token]) in page
+    revision = assessment_report(assessment).revision
+    pdf = ["team-plan-northwind-mobility"]
+    pdf_link = reverse(
+        "assessments:stored_pdf", args=[assessment.token, revision, *pdf]
+    )
+    assert pdf_link in page
 
 
 def test_report_shows_what_would_change_the_advice(client):
