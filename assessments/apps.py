@@ -14,9 +14,11 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         # Every process that saves a review makes "organisations like yours"
         # forget its cached figures (peers.py), imported or not elsewhere.
-        from assessments import peers
+        from assessments import pdf, peers
 
         peers.connect_receivers()
+        # A deleted assessment's stored PDFs go with it (pdf.py).
+        pdf.connect_receivers()
 
 
 class ConsultantsAdminSite(AdminSite):

@@ -16,8 +16,10 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models.signals import post_delete
 from django.template.loader import render_to_string
 
+from assessments.models import Assessment
 from assessments.report import Report
 
 STATIC_SCHEME = "static:"
@@ -162,3 +164,27 @@ def _render_and_store(report: Report, folder: str, name: str) -> bytes:
         if f"{folder}/{file}" != name:
             default_storage.delete(f"{folder}/{file}")
     return data
+
+
+def remove_stored_pdfs(key: str) -> None:
+    """Remove every stored PDF of ``key``'s plan. A deleted assessment's PDFs
+    must go with it: the report's link by revision sends a stored file
+    without asking the database (views.stored_pdf)."""
+    folder = f"team-plans/{key}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for file in files:
+        default_storage.delete(f"{folder}/{file}")
+
+
+def _assessment_deleted(sender, instance, using="default", **_) -> None:
+    token = instance.token
+    transaction.on_commit(lambda: remove_stored_pdfs(token), using=using)
+
+
+def connect_receivers() -> None:
+    """Called by ``AssessmentsConfig.ready``: however an assessment is
+    deleted (the admin, a command), its stored PDFs go once that commits."""
+    post_delete.connect(_assessment_deleted, Assessment, dispatch_uid="pdfs_deleted")

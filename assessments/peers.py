@@ -164,6 +164,13 @@ def peers_of(assessment: Assessment) -> PeerProfile | None:
         assessment.ai_focus or None,
         exclude_lineage=assessment.lineage,
     )
+    return beside_yours(profile, assessment)
+
+
+def beside_yours(
+    profile: PeerProfile | None, assessment: Assessment
+) -> PeerProfile | None:
+    """``profile`` with ``assessment``'s own headcount beside each median."""
     if profile is None:
         return None
     roles = tuple(replace(r, yours=getattr(assessment, r.key)) for r in profile.roles)

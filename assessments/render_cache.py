@@ -31,14 +31,16 @@ import weakref
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import ProgrammingError, connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from assessments import report
+from assessments.choices import Status
 
 # Random per process, so no answer can contain it by design.
 _CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
@@ -61,25 +63,26 @@ class StoredState:
 # here) and its steps' drafts.
 _SHOWN = """u.username, u.first_name, u.last_name, origin.submitted_at,
        c.currency, c.yearly_cost"""
+# At most one cost table is active (a constraint), so its join adds no rows.
 _FROM = """
 FROM assessments_assessment a
 LEFT JOIN assessments_organization o ON o.id = a.organization_id
 LEFT JOIN auth_user u ON u.id = a.assigned_to_id
 LEFT JOIN assessments_assessment origin ON origin.id = a.copied_from_id
-LEFT JOIN assessments_costassumptions c ON c.active = %s"""
+LEFT JOIN assessments_costassumptions c ON c.active"""
 
 # In SQL: building it with the ORM would cost more than running it, on every
 # request. Table names are Django's defaults; a test checks them against the
 # models. Two renderings of the same reads: PostgreSQL digests the rows
-# itself, so 32 characters cross the wire instead of every column; SQLite
+# itself, so a digest crosses the wire instead of every column; SQLite
 # returns the rows, digested here.
 POSTGRESQL_STATE_SQL = f"""
 SELECT a.status, o.stage, a.ai_focus, a.lineage,
-       md5(ROW(a, o, {_SHOWN}, ARRAY(
+       encode(sha256(convert_to(ROW(a, o, {_SHOWN}, ARRAY(
            SELECT ROW(d.section, d.data) FROM assessments_sectiondraft d
-           WHERE d.assessment_id = a.id ORDER BY d.section))::text)
+           WHERE d.assessment_id = a.id ORDER BY d.section))::text, 'UTF8')), 'hex')
 {_FROM}
-WHERE a.token = %s
+WHERE a.token = $1
 """  # noqa: S608 (built from the constants above only)
 STATE_SQL = f"""
 SELECT a.status, o.stage, a.ai_focus, a.lineage,
@@ -90,28 +93,41 @@ WHERE a.token = %s
 ORDER BY d.section
 """
 
-# PostgreSQL connections that hold its statement prepared. Planning its five
-# tables costs PostgreSQL more than running it, on every request; prepared, it
-# is planned once per connection. (A prepared statement outlives a
-# rolled-back transaction, and goes with its connection.)
+# PostgreSQL connections that hold POSTGRESQL_STATE_SQL prepared. Planning
+# its five tables costs PostgreSQL more than running it, on every request;
+# prepared, it is planned once per connection. A prepared statement outlives
+# a rolled-back transaction and goes with its connection; one lost anyway (a
+# pooler that resets sessions) is prepared again. Behind a pooler in
+# transaction mode, turn TEAMADVISOR_PREPARED_STATEMENTS off.
 _prepared = weakref.WeakSet()
+
+
+def _prepare(raw) -> None:
+    raw.execute("PREPARE teamadvisor_page_state(text) AS " + POSTGRESQL_STATE_SQL)
+    _prepared.add(raw)
 
 
 def _state_rows(token: str) -> list[tuple]:
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            cursor.execute(STATE_SQL, [True, token])
+            cursor.execute(STATE_SQL, [token])
+            return cursor.fetchall()
+        if not settings.TEAMADVISOR_PREPARED_STATEMENTS:
+            cursor.execute(POSTGRESQL_STATE_SQL.replace("$1", "%s"), [token])
             return cursor.fetchall()
         raw = connection.connection
         if raw not in _prepared:
-            # On the driver's own connection: the statement is set-up, not one
-            # of the page's queries, and tests count those.
-            raw.execute(
-                "PREPARE teamadvisor_page_state(boolean, text) AS "
-                + POSTGRESQL_STATE_SQL % ("$1", "$2")
-            )
-            _prepared.add(raw)
-        cursor.execute("EXECUTE teamadvisor_page_state(%s, %s)", [True, token])
+            # On the driver's own connection: set-up, once per connection,
+            # not one of the page's queries, which tests count.
+            _prepare(raw)
+        execute = "EXECUTE teamadvisor_page_state(%s)"
+        try:
+            cursor.execute(execute, [token])
+        except ProgrammingError:
+            if connection.in_atomic_block:  # the transaction is lost: say so
+                raise
+            _prepare(raw)
+            cursor.execute(execute, [token])
         return cursor.fetchall()
 
 
@@ -124,7 +140,7 @@ def stored_state(token: str) -> StoredState | None:
     status, stage, ai_focus, lineage = rows[0][:4]
     return StoredState(
         digest=hashlib.sha256(repr(rows).encode()).hexdigest(),
-        submitted=status != "draft",
+        submitted=status != Status.DRAFT,
         stage=stage,
         ai_focus=ai_focus,
         lineage=uuid.UUID(str(lineage)),  # SQLite gives its hex digits
@@ -136,9 +152,22 @@ def _key(kind: str, *parts: object) -> str:
     return f"{kind}:{hashlib.sha256(content.encode()).hexdigest()}"
 
 
-def _page_key(request: HttpRequest, state: StoredState, extra: tuple) -> str:
+# The query parameters client pages read: ?from=review on a step, ?link=sent
+# after the private link was mailed. A URL with any other is rendered and
+# never kept, so made-up query strings cannot crowd real pages out.
+PAGE_PARAMETERS = {"from", "link"}
+
+
+def _page_key(request: HttpRequest, state: StoredState, extra: tuple) -> str | None:
+    if not PAGE_PARAMETERS.issuperset(request.GET):
+        return None
     # The private link on each page shows the scheme and host it was asked on.
-    url = (request.scheme, request.get_host(), request.get_full_path())
+    url = (
+        request.scheme,
+        request.get_host(),
+        request.path,
+        sorted(request.GET.lists()),
+    )
     return _key("page", *url, state.digest, extra)
 
 
@@ -153,7 +182,8 @@ def cached_page(
 
     ``extra`` holds what else the page shows that ``state`` does not read
     (the report's peer figures)."""
-    html = caches["rendered"].get(_page_key(request, state, extra))
+    key = _page_key(request, state, extra)
+    html = None if key is None else caches["rendered"].get(key)
     return None if html is None else _with_token(request, html)
 
 
@@ -175,21 +205,22 @@ def render_page(
     html = render_to_string(
         template_name, {**context, "csrf_token": _CSRF_SLOT}, request
     )
-    if stored_state(token) == state:
-        caches["rendered"].set(_page_key(request, state, extra), html)
+    key = _page_key(request, state, extra)
+    if key is not None and stored_state(token) == state:
+        caches["rendered"].set(key, html)
     return _with_token(request, html)
 
 
-def recall(kind: str, state: StoredState):
-    """What ``keep`` kept for ``state``, or None."""
-    return caches["rendered"].get(_key(kind, state.digest))
+def recall(kind: str, token: str, state: StoredState):
+    """What ``keep`` kept for ``token`` in ``state``, or None."""
+    return caches["rendered"].get(_key(kind, token, state.digest))
 
 
-def keep(kind: str, state: StoredState, value, *, token: str) -> None:
+def keep(kind: str, token: str, state: StoredState, value) -> None:
     """Keep ``value``, worked out from the rows ``state`` read (e.g. which
     stored PDF is the plan's), if they still hold what they held."""
     if stored_state(token) == state:
-        caches["rendered"].set(_key(kind, state.digest), value)
+        caches["rendered"].set(_key(kind, token, state.digest), value)
 
 
 def form_fields(form: forms.Form) -> SafeString:

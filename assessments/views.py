@@ -38,7 +38,7 @@ from assessments.flow import (
 from assessments.forms import PrivateLinkForm, typed_values
 from assessments.models import Assessment, SectionDraft
 from assessments.pdf import stored_name, stored_report_pdf
-from assessments.peers import PeerProfile, peer_profile, peers_of
+from assessments.peers import PeerProfile, beside_yours, peer_profile
 from assessments.render_cache import StoredState
 from assessments.report import Report
 from assessments.selectors import (
@@ -211,7 +211,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "assessment": assessment,
         "report": report,
-        "peers": peers_of(assessment),
+        # The figures the key names, not read again: they may change between.
+        "peers": beside_yours(figures, assessment),
         "pdf_filename": pdf_filename(assessment.organization.name),
     }
     return render_cache.render_page(
@@ -256,7 +257,7 @@ def stored_pdf(
 @require_safe
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     state = _stored_state(token)
-    kept = render_cache.recall("pdf", state) if state.submitted else None
+    kept = render_cache.recall("pdf", token, state) if state.submitted else None
     if kept is not None:
         with contextlib.suppress(FileNotFoundError):  # removed since: render it
             return _pdf_response(*kept)
@@ -266,14 +267,15 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     name = stored_report_pdf(report, key=assessment.token)
     filename = f"{pdf_filename(assessment.organization.name)}.pdf"
     # Which file is the plan's, kept while the plan's rows stay as they are.
-    render_cache.keep("pdf", state, (name, filename), token=token)
+    render_cache.keep("pdf", token, state, (name, filename))
     return _pdf_response(name, filename)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
-    if request.method != "POST":
-        state = _stored_state(token)
+    # GET and HEAD only: a POST changes what the state describes.
+    state = _stored_state(token) if request.method != "POST" else None
+    if state is not None:
         cached = render_cache.cached_page(request, state)
         if cached is not None:
             return cached
@@ -304,7 +306,7 @@ def section(request: HttpRequest, token: str, key: str) -> HttpResponse:
             **_progress(assessment, index, set(drafts)),
         }
 
-    if request.method != "POST":  # GET, or HEAD: the same page without its body
+    if state is not None:  # GET, or HEAD: the same page without its body
         return render_cache.render_page(
             request,
             "assessments/section.html",

@@ -106,7 +106,11 @@ def main() -> None:
         report = urllib.request.urlopen(f"{host}/a/{submitted}/").read().decode()  # noqa: S310 (our own server)
         links = {"submitted": submitted, "draft": draft}
         links["pdf_link"] = re.search(r'href="(/a/[^"]+\.pdf)"', report).group(1)
-        for _name, path, _target in PAGES:
+        for name, path, _target in PAGES:
+            # A page must answer itself, not redirect: a 302 is cheap.
+            answer = urllib.request.urlopen(host + path.format(**links))  # noqa: S310
+            if answer.url != host + path.format(**links) or answer.status != 200:
+                sys.exit(f"{name} does not answer 200 itself: {answer.url}")
             _wrk(host + path.format(**links), 1, 4)
         # Each page right after /healthz, in rounds: the machine's speed
         # drifts over a run, and each share compares neighbours.
@@ -127,7 +131,7 @@ def main() -> None:
         _stop([server])
 
     print(
-        f"gunicorn {args.workers} workers x 4 threads, PostgreSQL, wrk 1 thread "
+        f"gunicorn {args.workers} workers (gunicorn.conf.py), PostgreSQL, wrk 1 thread "
         f"{args.connections} connections; {args.rounds} rounds of {args.seconds} s "
         "per page, each right after /healthz"
     )

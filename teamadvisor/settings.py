@@ -7,7 +7,8 @@ DJANGO_AXES_FAILURE_LIMIT, TEAMADVISOR_LOGIN_FAILURES_PER_USERNAME,
 TEAMADVISOR_LOGIN_FAILURES_PER_ADDRESS, TEAMADVISOR_DRAFT_RETENTION_DAYS,
 EMAIL_URL, DJANGO_DEFAULT_FROM_EMAIL,
 TEAMADVISOR_SITE_URL, TEAMADVISOR_LINK_MAILS_PER_HOUR,
-TEAMADVISOR_LINK_MAILS_PER_ADDRESS_PER_HOUR. See README.
+TEAMADVISOR_LINK_MAILS_PER_ADDRESS_PER_HOUR,
+TEAMADVISOR_PREPARED_STATEMENTS. See README.
 """
 
 import os
@@ -166,6 +167,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Client pages read their state with a prepared statement on PostgreSQL
+# (assessments/render_cache.py). Off behind a pooler in transaction mode
+# (pgbouncer's default), where the next statement may reach another session.
+TEAMADVISOR_PREPARED_STATEMENTS = envbool("TEAMADVISOR_PREPARED_STATEMENTS", True)
+
 CACHES = {
     # Short-lived figures (the peer figures); a LocMemCache per process.
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
@@ -343,3 +344,58 @@ def test_a_made_up_revision_or_link_finds_no_pdf(client):
     for bad in ("../../etc/passwd", "0" * 31, "G" * 32):
         url = f"/a/{assessment.token}/plans/{bad}/team-plan.pdf"
         assert client.get(url).status_code == 404
+
+
+def test_a_deleted_assessments_pdfs_go_with_it(
+    client, django_capture_on_commit_callbacks
+):
+    assessment = submitted_assessment()
+    client.get(reverse("assessments:report_pdf", args=[assessment.token]))
+    link = _pdf_link(client, assessment)
+    assert client.get(link).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment.delete()
+    assert default_storage.listdir(f"team-plans/{assessment.token}")[1] == []
+    assert client.get(link, follow=True).status_code == 404
+
+
+def test_pages_with_made_up_query_strings_are_never_kept(client):
+    assessment = submitted_assessment()
+    url = assessment.get_absolute_url()
+    for _ in range(2):
+        assert PLAN in _rendered(client.get(f"{url}?utm_source=mail"))
+    client.get(url)
+    assert _rendered(client.get(url)) == []  # the plain page is kept
+
+
+def test_a_kept_step_is_not_served_once_the_assessment_is_submitted(client):
+    assessment = submitted_assessment()
+    Assessment.objects.filter(pk=assessment.pk).update(status="draft")
+    url = reverse("assessments:section", args=[assessment.token, "goals"])
+    assert client.get(url).status_code == 200  # kept
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    response = client.get(url)
+    assert response.status_code == 302 and response.url == assessment.get_absolute_url()
+
+
+def _on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the prepared statement is PostgreSQL's")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_prepared_statement_is_prepared_again(client):
+    _on_postgresql()
+    assessment = submitted_assessment()
+    assert render_cache.stored_state(assessment.token) is not None  # prepared
+    with connection.cursor() as cursor:  # as a pooler resetting sessions would
+        cursor.execute("DEALLOCATE teamadvisor_page_state")
+    assert client.get(assessment.get_absolute_url()).status_code == 200
+
+
+def test_without_prepared_statements_the_state_is_the_same(settings):
+    _on_postgresql()
+    assessment = submitted_assessment()
+    prepared = render_cache.stored_state(assessment.token)
+    settings.TEAMADVISOR_PREPARED_STATEMENTS = False
+    assert render_cache.stored_state(assessment.token) == prepared
