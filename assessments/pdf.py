@@ -119,13 +119,22 @@ def _stored(name: str) -> bytes | None:
         return None
 
 
+# Every plan's PDFs, a folder per owner (retention.py removes the unreachable).
+PDF_FOLDER = "team-plans"
+
+
+def _folder(key: str) -> str:
+    """The storage folder of ``key``'s plan PDFs."""
+    return f"{PDF_FOLDER}/{key}"
+
+
 def stored_name(key: str, revision: str) -> str:
     """Where the PDF of revision ``revision`` of ``key``'s plan is stored."""
-    return f"team-plans/{key}/{revision}.pdf"
+    return f"{_folder(key)}/{revision}.pdf"
 
 
 def _name(report: Report, key: str) -> tuple[str, str]:
-    return f"team-plans/{key}", stored_name(key, report.revision)
+    return _folder(key), stored_name(key, report.revision)
 
 
 def cached_report_pdf(report: Report, *, key: str) -> bytes:
@@ -170,7 +179,7 @@ def remove_stored_pdfs(key: str) -> None:
     """Remove every stored PDF of ``key``'s plan. A deleted assessment's PDFs
     must go with it: the report's link by revision sends a stored file
     without asking the database (views.stored_pdf)."""
-    folder = f"team-plans/{key}"
+    folder = _folder(key)
     try:
         _dirs, files = default_storage.listdir(folder)
     except FileNotFoundError:

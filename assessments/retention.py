@@ -17,9 +17,8 @@ from django.db.models import Exists, OuterRef
 
 from assessments.choices import Status
 from assessments.models import Assessment, Organization
+from assessments.pdf import PDF_FOLDER
 from assessments.selectors import active_cost_table, assessment_report
-
-PDF_FOLDER = "team-plans"  # as pdf.cached_report_pdf stores them
 
 
 @dataclass(frozen=True)

@@ -3,33 +3,31 @@ from django.urls import path, register_converter
 from assessments import views
 
 
-class TokenConverter:
+class _PatternConverter:
+    """A path part that must match ``regex`` whole, taken as it is."""
+
+    regex: str
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class TokenConverter(_PatternConverter):
     """Private link tokens: exactly what ``new_token`` makes, nothing else."""
 
     regex = r"[A-Za-z0-9_-]{43}"
 
-    def to_python(self, value: str) -> str:
-        return value
 
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(TokenConverter, "token")
-
-
-class RevisionConverter:
+class RevisionConverter(_PatternConverter):
     """A team plan's revision: ``Report.revision``'s hex digits."""
 
     regex = r"[0-9a-f]{32}"
 
-    def to_python(self, value: str) -> str:
-        return value
 
-    def to_url(self, value: str) -> str:
-        return value
-
-
+register_converter(TokenConverter, "token")
 register_converter(RevisionConverter, "revision")
 
 app_name = "assessments"
